@@ -1,0 +1,76 @@
+// Walking batch headers in a .log file without loading it: reads go in windows and only the
+// header fields are looked at (no records, no CRC; recovery validates, reads only locate).
+import { read } from 'node:fs';
+import { BatchField, LOG_OVERHEAD, baseOffsetAt, batchSizeAt, maxTimestampAt } from '../records/layout.js';
+import { MIN_BATCH_LENGTH } from '../hotpath/types.js';
+import { StorageError } from './errors.js';
+
+/** Header bytes needed to know a batch's size, last offset and max timestamp. */
+const HEADER_PREFIX_BYTES = BatchField.MAX_TIMESTAMP + 8;
+const SCAN_WINDOW_BYTES = 64 * 1024;
+
+export interface BatchLocation {
+  readonly position: number;
+  readonly size: number;
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly maxTimestamp: number;
+}
+
+/** Reads exactly `length` bytes at `position` (fewer only at the end of the file). */
+export function readRange(fd: number, position: number, length: number): Promise<Buffer> {
+  const target = Buffer.allocUnsafe(length);
+  return new Promise((resolve, reject) => {
+    const readMore = (filled: number): void => {
+      read(fd, target, filled, length - filled, position + filled, (error, bytesRead) => {
+        if (error) return reject(error);
+        const total = filled + bytesRead;
+        if (bytesRead === 0 || total === length) return resolve(total === length ? target : target.subarray(0, total));
+        readMore(total);
+      });
+    };
+    if (length === 0) resolve(target);
+    else readMore(0);
+  });
+}
+
+/** The batch header at `pos` of an in-memory buffer. */
+export function locateBatch(buf: Buffer, pos: number, filePosition: number): BatchLocation {
+  const baseOffset = baseOffsetAt(buf, pos);
+  return {
+    position: filePosition,
+    size: batchSizeAt(buf, pos),
+    baseOffset,
+    lastOffset: baseOffset + buf.readInt32BE(pos + BatchField.LAST_OFFSET_DELTA),
+    maxTimestamp: maxTimestampAt(buf, pos),
+  };
+}
+
+/**
+ * Returns the first batch in [start, end) of the file for which `matches` is true, or null.
+ * A header that cannot be a batch means the file is damaged where recovery did not look.
+ */
+export async function findBatch(
+  fd: number,
+  path: string,
+  start: number,
+  end: number,
+  matches: (batch: BatchLocation) => boolean,
+): Promise<BatchLocation | null> {
+  let position = start;
+  while (position + HEADER_PREFIX_BYTES <= end) {
+    const window = await readRange(fd, position, Math.min(SCAN_WINDOW_BYTES, end - position));
+    let at = 0;
+    while (at + HEADER_PREFIX_BYTES <= window.length) {
+      const batch = locateBatch(window, at, position + at);
+      if (batch.size < LOG_OVERHEAD + MIN_BATCH_LENGTH) {
+        throw new StorageError('INVALID_LOG_FILE', `batch of ${batch.size} bytes at position ${batch.position}`, path, batch.baseOffset);
+      }
+      if (batch.position + batch.size > end) return null;
+      if (matches(batch)) return batch;
+      at += batch.size;
+    }
+    position += at;
+  }
+  return null;
+}

@@ -1,0 +1,96 @@
+// The write queue of one log. Appends get their file position when they are accepted; the
+// writer puts them on disk in that order, and every append that queued up while a write was
+// running goes out in the next single appendFile call (one writev on the thread pool).
+import type { HotPath } from '../hotpath/types.js';
+import type { Segment } from './segment.js';
+
+interface PendingWrite {
+  readonly segment: Segment;
+  readonly position: number;
+  readonly bytes: Buffer;
+  readonly nextOffset: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class LogWriter {
+  private queue: PendingWrite[] = [];
+  private writing: Promise<void> | null = null;
+  private failure: unknown = null;
+  private written: number;
+  private readonly dirty = new Set<Segment>();
+
+  constructor(
+    private readonly hotpath: HotPath,
+    writtenOffset: number,
+    private readonly onWritten: () => void,
+  ) {
+    this.written = writtenOffset;
+  }
+
+  /** One past the last offset on disk (in the page cache at least). */
+  get writtenOffset(): number {
+    return this.written;
+  }
+
+  write(segment: Segment, position: number, bytes: Buffer, nextOffset: number): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ segment, position, bytes, nextOffset, resolve, reject });
+      if (this.writing === null) this.writing = this.writeQueued();
+    });
+  }
+
+  /** Resolves when everything queued so far is written (or has failed). */
+  async drained(): Promise<void> {
+    while (this.writing !== null) await this.writing.catch(() => {});
+  }
+
+  /** Segments written since the last call: what the next fdatasync must cover. */
+  takeDirtySegments(): Segment[] {
+    const segments = [...this.dirty];
+    this.dirty.clear();
+    return segments;
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.takeContiguousGroup();
+      try {
+        await this.hotpath.appendFile(group[0].segment.fileDescriptor, group[0].position, group.map((w) => w.bytes), false);
+      } catch (error) {
+        this.failAll(group, error);
+        break;
+      }
+      this.complete(group);
+    }
+    this.writing = null;
+  }
+
+  /** The head of the queue: writes to one segment that follow each other in the file. */
+  private takeContiguousGroup(): PendingWrite[] {
+    let count = 1;
+    while (count < this.queue.length) {
+      const previous = this.queue[count - 1];
+      const next = this.queue[count];
+      if (next.segment !== previous.segment || next.position !== previous.position + previous.bytes.length) break;
+      count++;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private complete(group: PendingWrite[]): void {
+    const last = group[group.length - 1];
+    last.segment.writtenSize = last.position + last.bytes.length;
+    this.written = last.nextOffset;
+    this.dirty.add(last.segment);
+    for (const write of group) write.resolve();
+    this.onWritten();
+  }
+
+  /** A failed write leaves a hole where later appends were placed: the log refuses further writes. */
+  private failAll(group: PendingWrite[], error: unknown): void {
+    this.failure = error;
+    for (const write of [...group, ...this.queue.splice(0)]) write.reject(error);
+  }
+}

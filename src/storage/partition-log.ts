@@ -1,0 +1,315 @@
+// A partition's log: segments in a directory, appends validated and offset-assigned in place by
+// the hot path, written in order (appends that queue up while a write runs go out together in
+// one writev), read back as whole batches, flushed by policy, trimmed by retention.
+import { join } from 'node:path';
+import { hotpath as activeHotPath } from '../hotpath/index.js';
+import type { HotPath } from '../hotpath/types.js';
+import { validateBatches, describeBatchStatus } from '../records/validate.js';
+import { writeFileAtomic, writeOffsetFile } from './checkpoint.js';
+import { resolveLogConfig, type LogConfig } from './config.js';
+import { StorageError } from './errors.js';
+import { CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE, RECOVERY_POINT_FILE } from './file-names.js';
+import { GroupCommit } from './group-commit.js';
+import { consoleLogger, loadLog, type LoadedLog, type StorageLogger } from './log-loader.js';
+import { LogWriter } from './log-writer.js';
+import { segmentsBeyondRetention } from './retention.js';
+import { Segment } from './segment.js';
+
+export interface PartitionLogOptions {
+  readonly config?: Partial<LogConfig>;
+  /** Backend for validation, appends and index lookups; the active one by default. */
+  readonly hotpath?: HotPath;
+  readonly logger?: StorageLogger;
+}
+
+export interface AppendOptions {
+  /** partitionLeaderEpoch to stamp into the batches; left as sent when omitted. */
+  readonly leaderEpoch?: number;
+  /** Wait for an fdatasync covering this append (acks=all); defaults to the flush policy. */
+  readonly sync?: boolean;
+}
+
+export interface AppendResult {
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly recordCount: number;
+  readonly maxTimestamp: number;
+  readonly logStartOffset: number;
+}
+
+export class PartitionLog {
+  private readonly segments: Segment[];
+  private readonly writer: LogWriter;
+  private readonly commit: GroupCommit;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private nextOffsetToAssign: number;
+  private startOffset: number;
+  private flushedOffset: number;
+  private recoveryPoint: number;
+  private closed = false;
+  private abandoned = false;
+  private readonly appendListeners = new Set<() => void>();
+
+  private constructor(
+    readonly dir: string,
+    readonly config: LogConfig,
+    private readonly hotpath: HotPath,
+    private readonly logger: StorageLogger,
+    readonly loaded: LoadedLog,
+  ) {
+    this.segments = loaded.segments;
+    this.startOffset = loaded.logStartOffset;
+    this.nextOffsetToAssign = this.active.nextOffset;
+    this.flushedOffset = this.nextOffsetToAssign;
+    this.recoveryPoint = Math.min(loaded.recoveryPoint, this.nextOffsetToAssign);
+    this.writer = new LogWriter(hotpath, this.nextOffsetToAssign, () => this.notifyAppend());
+    this.commit = new GroupCommit(() => this.syncDirtySegments());
+    this.startTimers();
+  }
+
+  static async open(dir: string, options: PartitionLogOptions = {}): Promise<PartitionLog> {
+    const config = resolveLogConfig(options.config);
+    const hotpath = options.hotpath ?? activeHotPath;
+    const logger = options.logger ?? consoleLogger;
+    const loaded = await loadLog(dir, config, hotpath, logger);
+    return new PartitionLog(dir, config, hotpath, logger, loaded);
+  }
+
+  /** First offset still in the log. */
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  /** One past the last offset written; reads see everything below it (the high watermark on one node). */
+  get logEndOffset(): number {
+    return this.writer.writtenOffset;
+  }
+
+  /** Bytes in all segments. */
+  get sizeInBytes(): number {
+    return this.segments.reduce((sum, segment) => sum + segment.size, 0);
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  /** fdatasyncs done so far (group commit makes this smaller than the number of synced appends). */
+  get syncCount(): number {
+    return this.commit.syncCount;
+  }
+
+  /** Called after each write that moves logEndOffset (a Fetch long poll waits on it). */
+  onAppend(listener: () => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
+  /**
+   * Validates the batches in `payload`, assigns their offsets in place, and writes the same
+   * bytes. Nothing is written when any batch fails. Resolves once written (and synced, when the
+   * policy or `sync` says so).
+   */
+  async append(payload: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
+    if (payload.length > this.config.maxMessageBytes) {
+      throw new StorageError('MESSAGE_TOO_LARGE', `${payload.length} bytes exceed maxMessageBytes ${this.config.maxMessageBytes}`, this.dir, this.nextOffsetToAssign);
+    }
+    const baseOffset = this.nextOffsetToAssign;
+    const check = validateBatches(payload, { assignFrom: baseOffset, leaderEpoch: options.leaderEpoch ?? -1, hotpath: this.hotpath });
+    if (!check.ok || check.batchCount === 0) {
+      const reason = check.ok ? 'no record batch' : `${describeBatchStatus(check.status)} at byte ${check.validBytes}`;
+      throw new StorageError('CORRUPT_BATCH', reason, this.dir, baseOffset);
+    }
+    const lastOffset = check.nextOffset - 1;
+    if (this.active.needsRoll(payload.length, lastOffset, Date.now())) this.roll();
+    const segment = this.active;
+    const position = segment.reserve(payload.length);
+    segment.recordChunk({ position, size: payload.length, lastOffset, maxTimestamp: check.maxTimestamp, offsetOfMaxTimestamp: check.offsetOfMaxTimestamp });
+    this.nextOffsetToAssign = check.nextOffset;
+    await this.writer.write(segment, position, payload, check.nextOffset);
+    if (options.sync ?? this.config.flushPolicy === 'fsync') await this.commit.request();
+    return { baseOffset, lastOffset, recordCount: check.recordCount, maxTimestamp: check.maxTimestamp, logStartOffset: this.startOffset };
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, up to maxBytes (the first batch whole even if
+   * larger, unless minOneBatch is false). Empty at the log end; OFFSET_OUT_OF_RANGE outside.
+   */
+  async read(offset: number, maxBytes: number, minOneBatch = true): Promise<Buffer> {
+    this.assertOpen();
+    const end = this.logEndOffset;
+    if (offset < this.startOffset || offset > end) {
+      throw new StorageError('OFFSET_OUT_OF_RANGE', `offset outside [${this.startOffset}, ${end}]`, this.dir, offset);
+    }
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length && offset < end; i++) {
+      const bytes = await this.segments[i].read(offset, maxBytes, minOneBatch);
+      if (bytes !== null) return bytes;
+    }
+    return Buffer.alloc(0);
+  }
+
+  /** The first batch whose max timestamp is at or after `timestamp`, as bytes; null when none. */
+  async readBatchAtTimestamp(timestamp: number): Promise<Buffer | null> {
+    this.assertOpen();
+    for (const segment of this.segments) {
+      const batch = await segment.findBatchByTimestamp(timestamp);
+      if (batch !== null && batch.lastOffset >= this.startOffset) return segment.readBatch(batch);
+    }
+    return null;
+  }
+
+  /** Largest timestamp in the log and the last offset of the batch carrying it; -1s when empty. */
+  get maxTimestampAndOffset(): { timestamp: number; offset: number } {
+    let best = { timestamp: -1, offset: -1 };
+    for (const segment of this.segments) {
+      if (segment.maxTimestampSoFar > best.timestamp) best = { timestamp: segment.maxTimestampSoFar, offset: segment.offsetOfMaxTimestampSoFar };
+    }
+    return best;
+  }
+
+  /** fdatasyncs everything written so far (and what arrives meanwhile shares the sync). */
+  flush(): Promise<void> {
+    this.assertOpen();
+    return this.commit.request();
+  }
+
+  /** Deletes segments beyond retention.bytes or older than retention.ms; returns how many went. */
+  applyRetention(now = Date.now()): number {
+    this.assertOpen();
+    const doomed = segmentsBeyondRetention(this.segments, this.config, now);
+    this.dropOldestSegments(doomed);
+    return doomed;
+  }
+
+  /** DeleteRecords: moves the log start offset up to `offset` (at most the log end) and drops whole segments below it. */
+  deleteRecordsBefore(offset: number): number {
+    this.assertOpen();
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > this.logEndOffset) {
+      throw new StorageError('OFFSET_OUT_OF_RANGE', `cannot delete records below ${offset} (log end ${this.logEndOffset})`, this.dir, offset);
+    }
+    if (offset <= this.startOffset) return this.startOffset;
+    this.startOffset = offset;
+    if (offset === this.nextOffsetToAssign && !this.active.isEmpty) this.roll();
+    let whollyBelow = 0;
+    while (whollyBelow < this.segments.length - 1 && this.segments[whollyBelow].nextOffset <= offset) whollyBelow++;
+    this.dropOldestSegments(whollyBelow);
+    writeOffsetFile(join(this.dir, LOG_START_OFFSET_FILE), this.startOffset);
+    return this.startOffset;
+  }
+
+  /** Finishes writes, syncs, writes indexes and the recovery point, and marks a clean shutdown. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.timers.forEach(clearInterval);
+    await this.writer.drained();
+    await this.commit.request();
+    this.active.sealTimeIndex();
+    await this.checkpoint();
+    writeFileAtomic(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
+    this.segments.forEach((segment) => segment.close());
+  }
+
+  /** Closes without flushing, as a crash would (tests use it to exercise recovery). */
+  abandon(): void {
+    this.closed = true;
+    this.abandoned = true;
+    this.timers.forEach(clearInterval);
+    this.segments.forEach((segment) => segment.close());
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  private roll(): void {
+    const previous = this.active;
+    previous.sealTimeIndex();
+    this.segments.push(Segment.create(this.dir, this.nextOffsetToAssign, this.config, this.hotpath));
+    // The finished segment is flushed once its queued writes are out; the checkpoint then
+    // records that everything below the new segment is safe.
+    this.writer.drained()
+      .then(() => this.checkpoint())
+      .catch((error: unknown) => this.logger.warn('flush after roll failed', { path: previous.paths.log, error: String(error) }));
+    this.applyRetentionQuietly();
+  }
+
+  /**
+   * Writes index tails and fdatasyncs every segment written since the last checkpoint, then
+   * stores the recovery point: on an unclean start, only segments after it are validated.
+   */
+  private async checkpoint(): Promise<void> {
+    await this.writer.drained();
+    if (this.abandoned) return;
+    const upTo = this.writer.writtenOffset;
+    for (const segment of this.segments) {
+      if (segment.nextOffset > this.recoveryPoint || segment === this.active || segment.hasUnpersistedIndex) await segment.flush();
+    }
+    this.flushedOffset = Math.max(this.flushedOffset, upTo);
+    this.recoveryPoint = upTo;
+    writeOffsetFile(join(this.dir, RECOVERY_POINT_FILE), upTo);
+  }
+
+  /** One group-commit round: fdatasync the .log of every segment written since the last round. */
+  private async syncDirtySegments(): Promise<void> {
+    const upTo = this.writer.writtenOffset;
+    for (const segment of this.writer.takeDirtySegments()) await segment.syncLog();
+    this.flushedOffset = Math.max(this.flushedOffset, upTo);
+  }
+
+  private startTimers(): void {
+    if (this.config.flushPolicy === 'interval') {
+      this.timers.push(setInterval(() => this.backgroundFlush(), this.config.flushMs).unref());
+    }
+    this.timers.push(setInterval(() => this.backgroundCheckpoint(), this.config.checkpointMs).unref());
+  }
+
+  private backgroundFlush(): void {
+    if (this.closed || this.writer.writtenOffset <= this.flushedOffset) return;
+    this.commit.request().catch((error: unknown) => this.logger.warn('background flush failed', { dir: this.dir, error: String(error) }));
+  }
+
+  private backgroundCheckpoint(): void {
+    if (this.closed) return;
+    this.checkpoint().catch((error: unknown) => this.logger.warn('checkpoint failed', { dir: this.dir, error: String(error) }));
+  }
+
+  private applyRetentionQuietly(): void {
+    try {
+      this.applyRetention();
+    } catch (error) {
+      this.logger.warn('retention failed', { dir: this.dir, error: String(error) });
+    }
+  }
+
+  private dropOldestSegments(count: number): void {
+    if (count <= 0) return;
+    for (const segment of this.segments.splice(0, count)) segment.delete();
+    const firstBase = this.segments[0].baseOffset;
+    if (firstBase > this.startOffset) {
+      this.startOffset = firstBase;
+      writeOffsetFile(join(this.dir, LOG_START_OFFSET_FILE), this.startOffset);
+    }
+  }
+
+  /** Index of the last segment whose base offset <= offset. */
+  private segmentIndexFor(offset: number): number {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.segments[middle].baseOffset <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  private notifyAppend(): void {
+    for (const listener of this.appendListeners) listener();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StorageError('LOG_CLOSED', 'log is closed', this.dir);
+  }
+}

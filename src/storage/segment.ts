@@ -1,0 +1,270 @@
+// One segment: a .log file of record batches with its sparse .index and .timeindex.
+// The segment tracks two sizes: `size` counts bytes whose place is assigned (appends queued for
+// writing included), `writtenSize` the bytes known to be in the file. Reads stop at writtenSize.
+import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import type { HotPath } from '../hotpath/types.js';
+import type { LogConfig } from './config.js';
+import { DELETED_SUFFIX, segmentPaths } from './file-names.js';
+import { OffsetIndex } from './offset-index.js';
+import { TimeIndex } from './time-index.js';
+import { findBatch, readRange, type BatchLocation } from './batch-scan.js';
+
+/** What an append tells the segment so it can keep its indexes. */
+export interface AppendedChunk {
+  readonly position: number;
+  readonly size: number;
+  readonly lastOffset: number;
+  readonly maxTimestamp: number;
+  readonly offsetOfMaxTimestamp: number;
+}
+
+export class Segment {
+  readonly offsetIndex: OffsetIndex;
+  readonly timeIndex: TimeIndex;
+  readonly paths: { log: string; offsetIndex: string; timeIndex: string };
+  size: number;
+  writtenSize: number;
+  /** One past the last offset appended (assigned) to this segment. */
+  nextOffset: number;
+  maxTimestampSoFar = -1;
+  offsetOfMaxTimestampSoFar = -1;
+  /**
+   * What segment.ms counts from: the segment file's creation time. (Kafka counts from the first
+   * batch's timestamp; a producer sending old timestamps would then roll on every append.)
+   */
+  rollingBaseTimestamp: number;
+  private bytesSinceLastIndexEntry = 0;
+  private fd: number;
+  private activeReads = 0;
+  private closeWhenIdle = false;
+
+  private constructor(
+    dir: string,
+    readonly baseOffset: number,
+    private readonly config: LogConfig,
+    private readonly hotpath: HotPath,
+    create: boolean,
+  ) {
+    this.paths = segmentPaths(dir, baseOffset);
+    this.fd = openSync(this.paths.log, create ? 'wx+' : 'r+');
+    const stat = fstatSync(this.fd);
+    this.size = this.writtenSize = stat.size;
+    this.nextOffset = baseOffset;
+    this.rollingBaseTimestamp = create || !(stat.birthtimeMs > 0) ? Date.now() : stat.birthtimeMs;
+    this.offsetIndex = new OffsetIndex(this.paths.offsetIndex, baseOffset, config.segmentIndexBytes, hotpath);
+    this.timeIndex = new TimeIndex(this.paths.timeIndex, baseOffset, config.segmentIndexBytes, hotpath);
+  }
+
+  static create(dir: string, baseOffset: number, config: LogConfig, hotpath: HotPath): Segment {
+    return new Segment(dir, baseOffset, config, hotpath, true);
+  }
+
+  /** Opens an existing segment; the caller then loads or rebuilds its indexes and sets nextOffset. */
+  static open(dir: string, baseOffset: number, config: LogConfig, hotpath: HotPath): Segment {
+    return new Segment(dir, baseOffset, config, hotpath, false);
+  }
+
+  get fileDescriptor(): number {
+    return this.fd;
+  }
+
+  get isEmpty(): boolean {
+    return this.size === 0;
+  }
+
+  /** Whether a chunk of `bytes` ending at `lastOffset` must go to a new segment instead. */
+  needsRoll(bytes: number, lastOffset: number, now: number): boolean {
+    if (this.isEmpty) return false;
+    return (
+      this.size + bytes > this.config.segmentBytes ||
+      now - this.rollingBaseTimestamp >= this.config.segmentMs ||
+      this.offsetIndex.isFull ||
+      this.timeIndex.isFull ||
+      lastOffset - this.baseOffset > 0x7fffffff
+    );
+  }
+
+  /** Reserves `bytes` at the end of the segment and returns their position. */
+  reserve(bytes: number): number {
+    const position = this.size;
+    this.size += bytes;
+    return position;
+  }
+
+  /**
+   * Index bookkeeping for an appended chunk, as Kafka does it: an index entry (largest offset of
+   * the chunk, the chunk's position) once more than indexIntervalBytes went in since the last one.
+   */
+  recordChunk(chunk: AppendedChunk): void {
+    if (chunk.maxTimestamp > this.maxTimestampSoFar) {
+      this.maxTimestampSoFar = chunk.maxTimestamp;
+      this.offsetOfMaxTimestampSoFar = chunk.offsetOfMaxTimestamp;
+    }
+    if (this.bytesSinceLastIndexEntry > this.config.indexIntervalBytes) {
+      this.offsetIndex.append(chunk.lastOffset, chunk.position);
+      this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar);
+      this.bytesSinceLastIndexEntry = 0;
+    }
+    this.bytesSinceLastIndexEntry += chunk.size;
+    this.nextOffset = chunk.lastOffset + 1;
+  }
+
+  /** Drops the indexes so recordChunk can rebuild them from a scan of the log. */
+  resetIndexes(): void {
+    this.offsetIndex.clear();
+    this.timeIndex.clear();
+    this.bytesSinceLastIndexEntry = 0;
+    this.maxTimestampSoFar = -1;
+    this.offsetOfMaxTimestampSoFar = -1;
+    this.nextOffset = this.baseOffset;
+  }
+
+  /**
+   * State of a segment whose indexes were loaded from disk: its next offset, the newest timestamp
+   * (the time index's last entry, or the unindexed tail's when newer) and the tail's length.
+   */
+  restoreState(nextOffset: number, tailMaxTimestamp: number, tailOffsetOfMaxTimestamp: number, unindexedBytes: number): void {
+    this.nextOffset = nextOffset;
+    const lastSlot = this.timeIndex.entries - 1;
+    if (lastSlot >= 0 && this.timeIndex.timestampAt(lastSlot) >= tailMaxTimestamp) {
+      this.maxTimestampSoFar = this.timeIndex.timestampAt(lastSlot);
+      this.offsetOfMaxTimestampSoFar = this.timeIndex.offsetAt(lastSlot);
+    } else {
+      this.maxTimestampSoFar = tailMaxTimestamp;
+      this.offsetOfMaxTimestampSoFar = tailOffsetOfMaxTimestamp;
+    }
+    this.bytesSinceLastIndexEntry = unindexedBytes;
+  }
+
+  /** The batch holding `offset` or the first after it, among the bytes written; null when none. */
+  findBatchFor(offset: number, end = this.writtenSize): Promise<BatchLocation | null> {
+    return this.withRead(() => this.scanFor(offset, end));
+  }
+
+  private scanFor(offset: number, end: number): Promise<BatchLocation | null> {
+    const start = this.offsetIndex.positionFor(offset);
+    return findBatch(this.fd, this.paths.log, start, end, (batch) => batch.lastOffset >= offset);
+  }
+
+  /** The first batch whose max timestamp is at or after `timestamp`; null when none. */
+  async findBatchByTimestamp(timestamp: number): Promise<BatchLocation | null> {
+    if (this.maxTimestampSoFar >= 0 && this.maxTimestampSoFar < timestamp) return null;
+    const start = this.offsetIndex.positionFor(this.timeIndex.offsetFor(timestamp));
+    return this.withRead(() => findBatch(this.fd, this.paths.log, start, this.writtenSize, (batch) => batch.maxTimestamp >= timestamp));
+  }
+
+  /**
+   * Reads whole batches starting with the one holding `offset`, up to maxBytes, but always the
+   * first batch whole (Kafka's KIP-74 progress guarantee when `minOneBatch`). Null when the
+   * segment has no batch at or after `offset` below `end`.
+   */
+  read(offset: number, maxBytes: number, minOneBatch: boolean, end = this.writtenSize): Promise<Buffer | null> {
+    return this.withRead(async () => {
+      const first = await this.scanFor(offset, end);
+      if (first === null) return null;
+      const limit = Math.min(end - first.position, Math.max(maxBytes, minOneBatch ? first.size : 0));
+      if (limit < first.size) return Buffer.alloc(0);
+      const bytes = await readRange(this.fd, first.position, limit);
+      return bytes.subarray(0, wholeBatchesLength(bytes));
+    });
+  }
+
+  /** The bytes of one batch found by findBatchFor or findBatchByTimestamp. */
+  readBatch(batch: BatchLocation): Promise<Buffer> {
+    return this.withRead(() => readRange(this.fd, batch.position, batch.size));
+  }
+
+  /** Whether an index file lacks entries that are in memory. */
+  get hasUnpersistedIndex(): boolean {
+    return this.offsetIndex.isDirty || this.timeIndex.isDirty;
+  }
+
+  /** fdatasync of the .log file alone: what acks=all waits for (indexes can be rebuilt). */
+  syncLog(): Promise<void> {
+    // A segment deleted by retention meanwhile has nothing left to make durable.
+    if (this.fd < 0) return Promise.resolve();
+    return this.hotpath.appendFile(this.fd, this.writtenSize, [], true);
+  }
+
+  /** Writes the index entries the files lack and fdatasyncs indexes and log. */
+  async flush(): Promise<void> {
+    if (this.fd < 0) return;
+    await this.offsetIndex.persist(true);
+    await this.timeIndex.persist(true);
+    await this.syncLog();
+  }
+
+  /** Closes the segment for writing: the time index gets its final entry, as Kafka does on roll. */
+  sealTimeIndex(): void {
+    if (this.maxTimestampSoFar >= 0) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar);
+  }
+
+  /** Cuts the log at `size` bytes (recovery of a torn tail). */
+  truncateTo(size: number): void {
+    ftruncateSync(this.fd, size);
+    this.size = this.writtenSize = size;
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    if (this.activeReads > 0) {
+      this.closeWhenIdle = true;
+      return;
+    }
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  /** Renames the files to .deleted at once, and unlinks them when no read is using them. */
+  delete(): void {
+    const renamed = Object.values(this.paths).map((path) => renameIfPresent(path));
+    this.close();
+    const unlinkAll = (): void => renamed.forEach((path) => path && unlinkIfPresent(path));
+    if (this.fd < 0) unlinkAll();
+    else this.afterReads = unlinkAll;
+  }
+
+  private afterReads: (() => void) | null = null;
+
+  private async withRead<T>(work: () => Promise<T>): Promise<T> {
+    this.activeReads += 1;
+    try {
+      return await work();
+    } finally {
+      this.activeReads -= 1;
+      if (this.activeReads === 0 && this.closeWhenIdle) {
+        this.closeWhenIdle = false;
+        this.close();
+        this.afterReads?.();
+      }
+    }
+  }
+}
+
+/** Length of the whole batches at the start of buf (a trailing partial batch is left out). */
+export function wholeBatchesLength(buf: Buffer): number {
+  let at = 0;
+  while (at + 12 <= buf.length) {
+    const size = 12 + buf.readInt32BE(at + 8);
+    if (at + size > buf.length) break;
+    at += size;
+  }
+  return at;
+}
+
+function renameIfPresent(path: string): string | null {
+  try {
+    renameSync(path, path + DELETED_SUFFIX);
+    return path + DELETED_SUFFIX;
+  } catch {
+    return null;
+  }
+}
+
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone: nothing to do.
+  }
+}
