@@ -1,0 +1,93 @@
+// Topic-level configs by their Kafka names: one table says each key's type, default and how it
+// maps onto the storage layer's LogConfig. CreateTopics, AlterConfigs, IncrementalAlterConfigs
+// and DescribeConfigs all go through it, so an unknown key or a bad value is refused in one place.
+import { DEFAULT_LOG_CONFIG, type FlushPolicy, type LogConfig } from '../storage/index.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface ConfigDefinition {
+  readonly name: string;
+  readonly defaultValue: string;
+  /** Returns why the value is refused, or null. */
+  readonly problem: (value: string) => string | null;
+  /** Writes the value into a LogConfig under construction (configs with no storage effect leave it alone). */
+  readonly apply: (value: string, target: Mutable<Partial<LogConfig>>) => void;
+}
+
+const longAtLeast = (min: number) => (value: string) =>
+  /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value)) && Number(value) >= min ? null : `must be an integer >= ${min}`;
+const oneOf = (...allowed: string[]) => (value: string) => (allowed.includes(value) ? null : `must be one of ${allowed.join(', ')}`);
+const noEffect = (): void => {};
+
+function numeric(name: string, defaultValue: number, min: number, field: keyof LogConfig): ConfigDefinition {
+  return {
+    name,
+    defaultValue: String(defaultValue),
+    problem: longAtLeast(min),
+    apply: (value, target) => {
+      (target as Record<string, unknown>)[field] = Number(value);
+    },
+  };
+}
+
+/** flush.messages=1 means "fsync every append" in Kafka; sluice maps it onto the fsync policy. */
+function flushPolicyFor(flushMessages: string): FlushPolicy {
+  return flushMessages === '1' ? 'fsync' : 'interval';
+}
+
+export const TOPIC_CONFIGS: readonly ConfigDefinition[] = [
+  { name: 'cleanup.policy', defaultValue: 'delete', problem: oneOf('delete'), apply: noEffect },
+  { name: 'compression.type', defaultValue: 'producer', problem: oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'), apply: noEffect },
+  numeric('retention.ms', DEFAULT_LOG_CONFIG.retentionMs, -1, 'retentionMs'),
+  numeric('retention.bytes', DEFAULT_LOG_CONFIG.retentionBytes, -1, 'retentionBytes'),
+  numeric('segment.bytes', DEFAULT_LOG_CONFIG.segmentBytes, 14, 'segmentBytes'),
+  numeric('segment.ms', DEFAULT_LOG_CONFIG.segmentMs, 1, 'segmentMs'),
+  numeric('segment.index.bytes', DEFAULT_LOG_CONFIG.segmentIndexBytes, 12, 'segmentIndexBytes'),
+  numeric('index.interval.bytes', DEFAULT_LOG_CONFIG.indexIntervalBytes, 1, 'indexIntervalBytes'),
+  numeric('max.message.bytes', DEFAULT_LOG_CONFIG.maxMessageBytes, 1, 'maxMessageBytes'),
+  numeric('flush.ms', DEFAULT_LOG_CONFIG.flushMs, 1, 'flushMs'),
+  {
+    name: 'flush.messages',
+    defaultValue: '9223372036854775807',
+    problem: (value) => (/^\d+$/.test(value) && value !== '0' ? null : 'must be a positive integer'),
+    apply: (value, target) => {
+      target.flushPolicy = flushPolicyFor(value);
+    },
+  },
+  { name: 'message.timestamp.type', defaultValue: 'CreateTime', problem: oneOf('CreateTime', 'LogAppendTime'), apply: noEffect },
+  { name: 'min.insync.replicas', defaultValue: '1', problem: oneOf('1'), apply: noEffect },
+];
+
+const BY_NAME = new Map(TOPIC_CONFIGS.map((definition) => [definition.name, definition]));
+
+export class TopicConfigError extends Error {
+  override readonly name = 'TopicConfigError';
+  constructor(readonly key: string, reason: string) {
+    super(`config ${key}: ${reason}`);
+  }
+}
+
+/** Throws TopicConfigError for an unknown key or a refused value. */
+export function checkTopicConfigs(configs: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(configs)) {
+    const definition = BY_NAME.get(key);
+    if (definition === undefined) throw new TopicConfigError(key, 'unknown topic config');
+    const problem = definition.problem(value);
+    if (problem !== null) throw new TopicConfigError(key, `${JSON.stringify(value)} ${problem}`);
+  }
+}
+
+/** The storage settings for a topic: the broker's defaults with the topic's overrides on top. */
+export function logConfigFor(brokerDefaults: Partial<LogConfig>, overrides: Readonly<Record<string, string>>): Partial<LogConfig> {
+  const result: Mutable<Partial<LogConfig>> = { ...brokerDefaults };
+  for (const [key, value] of Object.entries(overrides)) BY_NAME.get(key)?.apply(value, result);
+  return result;
+}
+
+/** Every topic config with its effective value and whether it is the default (DescribeConfigs). */
+export function describeTopicConfigs(overrides: Readonly<Record<string, string>>): Array<{ name: string; value: string; isDefault: boolean }> {
+  return TOPIC_CONFIGS.map((definition) => {
+    const override = overrides[definition.name];
+    return { name: definition.name, value: override ?? definition.defaultValue, isDefault: override === undefined };
+  });
+}
