@@ -31,7 +31,6 @@ export function loadNativeBackend(): HotPath {
 function crcFlavour(): string {
   if (!choice.hardwareCrc) return 'software CRC32C';
   if (process.arch === 'x64' || process.arch === 'ia32') return 'SSE4.2 CRC32C';
-  if (process.arch === 'arm64') return 'ARMv8 CRC32C';
   return 'hardware CRC32C';
 }
 
