@@ -1,0 +1,154 @@
+// Producer-side encoding: friendly records in, one v2 record batch out. This file only
+// normalizes and checks; the bytes are written by the hot path in a single call, then the
+// records section is compressed here when asked.
+import { hotpath as activeHotPath } from '../hotpath/index.js';
+import type { HotPath, RawBatchHeader, RawHeader, RawRecord } from '../hotpath/types.js';
+import { assertSupportedCompression, compressBatch, compressBatchAsync } from './compression.js';
+import { Attributes } from './layout.js';
+
+export type Bytes = Uint8Array | string | null;
+
+export type ProducerHeaders = Record<string, Bytes> | ReadonlyArray<{ key: string; value: Bytes }>;
+
+export interface ProducerRecord {
+  key?: Bytes;
+  value: Bytes;
+  /** An object (one value per key) or an array (keys may repeat, order kept). */
+  headers?: ProducerHeaders;
+  /** Milliseconds since the epoch; now() when missing. */
+  timestamp?: number;
+}
+
+export interface EncodeOptions {
+  baseOffset?: number;
+  partitionLeaderEpoch?: number;
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+  transactional?: boolean;
+  timestampType?: 'create' | 'log-append';
+  compression?: 'none' | 'gzip';
+  /** Clock for records without a timestamp (tests pin it). */
+  now?: () => number;
+}
+
+/** A record or option the encoder cannot turn into a valid batch. */
+export class InvalidRecordError extends TypeError {
+  readonly code = 'ERR_SLUICE_INVALID_RECORD';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidRecordError';
+  }
+}
+
+const INT16_MAX = 0x7fff;
+const INT32_MAX = 0x7fffffff;
+
+/** Encodes records into one v2 batch (gzip-compressed when options.compression is 'gzip'). */
+export function encodeRecordBatch(records: readonly ProducerRecord[], options: EncodeOptions = {}, hotpath: HotPath = activeHotPath): Buffer {
+  const batch = encodeUncompressed(records, options, hotpath);
+  return compressBatch(batch, options.compression ?? 'none', hotpath);
+}
+
+/** encodeRecordBatch, with gzip run on the libuv thread pool instead of the main thread. */
+export async function encodeRecordBatchAsync(
+  records: readonly ProducerRecord[],
+  options: EncodeOptions = {},
+  hotpath: HotPath = activeHotPath,
+): Promise<Buffer> {
+  const batch = encodeUncompressed(records, options, hotpath);
+  return compressBatchAsync(batch, options.compression ?? 'none', hotpath);
+}
+
+function encodeUncompressed(records: readonly ProducerRecord[], options: EncodeOptions, hotpath: HotPath): Buffer {
+  if (!Array.isArray(records) || records.length === 0) {
+    throw new InvalidRecordError('a record batch needs at least one record');
+  }
+  if (records.length > INT32_MAX) throw new InvalidRecordError(`too many records for one batch: ${records.length}`);
+  assertSupportedCompression(options.compression ?? 'none'); // fail before doing any work
+  const now = options.now ?? Date.now;
+  const raw = records.map((record, index) => normalizeRecord(record, index, now));
+  return hotpath.encodeBatch(raw, batchHeader(options, raw[0].timestamp));
+}
+
+function batchHeader(options: EncodeOptions, baseTimestamp: number): RawBatchHeader {
+  return {
+    baseOffset: checkInteger('baseOffset', options.baseOffset ?? 0, 0, Number.MAX_SAFE_INTEGER),
+    partitionLeaderEpoch: checkInteger('partitionLeaderEpoch', options.partitionLeaderEpoch ?? -1, -1, INT32_MAX),
+    attributes: batchAttributes(options),
+    baseTimestamp,
+    producerId: checkInteger('producerId', options.producerId ?? -1, -1, Number.MAX_SAFE_INTEGER),
+    producerEpoch: checkInteger('producerEpoch', options.producerEpoch ?? -1, -1, INT16_MAX),
+    baseSequence: checkInteger('baseSequence', options.baseSequence ?? -1, -1, INT32_MAX),
+  };
+}
+
+/** Attribute bits except the codec, which compression sets after the hot path has encoded. */
+function batchAttributes(options: EncodeOptions): number {
+  const timestampType = options.timestampType ?? 'create';
+  if (timestampType !== 'create' && timestampType !== 'log-append') {
+    throw new InvalidRecordError(`timestampType must be 'create' or 'log-append', not ${describe(timestampType)}`);
+  }
+  let attributes = 0;
+  if (timestampType === 'log-append') attributes |= Attributes.TIMESTAMP_LOG_APPEND;
+  if (options.transactional === true) attributes |= Attributes.TRANSACTIONAL;
+  else if (options.transactional !== undefined && options.transactional !== false) {
+    throw new InvalidRecordError(`transactional must be a boolean, not ${describe(options.transactional)}`);
+  }
+  return attributes;
+}
+
+function normalizeRecord(record: ProducerRecord, index: number, now: () => number): RawRecord {
+  if (record === null || typeof record !== 'object') {
+    throw new InvalidRecordError(`record ${index} must be an object, not ${describe(record)}`);
+  }
+  const timestamp = record.timestamp ?? now();
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+    throw new InvalidRecordError(`record ${index}: timestamp must be a non-negative integer of milliseconds, not ${describe(timestamp)}`);
+  }
+  if (record.value === undefined) {
+    throw new InvalidRecordError(`record ${index}: value is missing (use null for a tombstone)`);
+  }
+  return {
+    key: toBytes(record.key ?? null, `record ${index}: key`),
+    value: toBytes(record.value, `record ${index}: value`),
+    headers: normalizeHeaders(record.headers, index),
+    timestamp,
+  };
+}
+
+function normalizeHeaders(headers: ProducerHeaders | undefined, index: number): RawHeader[] {
+  if (headers === undefined || headers === null) return [];
+  if (typeof headers !== 'object') {
+    throw new InvalidRecordError(`record ${index}: headers must be an object or an array, not ${describe(headers)}`);
+  }
+  const pairs = Array.isArray(headers) ? headers : Object.entries(headers).map(([key, value]) => ({ key, value }));
+  return pairs.map((header, h) => {
+    const where = `record ${index}: header ${h}`;
+    if (header === null || typeof header !== 'object' || typeof header.key !== 'string') {
+      throw new InvalidRecordError(`${where} must be { key: string, value }`);
+    }
+    if (header.value === undefined) throw new InvalidRecordError(`${where} (${header.key}) has no value (use null)`);
+    return { key: header.key, value: toBytes(header.value, `${where} (${header.key}) value`) };
+  });
+}
+
+function toBytes(value: Bytes, what: string): Uint8Array | null {
+  if (value === null) return null;
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  if (value instanceof Uint8Array) return value;
+  throw new InvalidRecordError(`${what} must be a string, a Uint8Array or null, not ${describe(value)}`);
+}
+
+function checkInteger(name: string, value: number, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidRecordError(`${name} must be an integer in [${min}, ${max}], not ${describe(value)}`);
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return value.constructor?.name ?? 'object';
+  return String(value);
+}

@@ -1,0 +1,18 @@
+// The records layer: encoding, decoding, compression and validation of Kafka v2 record batches.
+export { encodeRecordBatch, encodeRecordBatchAsync, InvalidRecordError } from './encode.js';
+export type { Bytes, EncodeOptions, ProducerHeaders, ProducerRecord } from './encode.js';
+export { decodeRecordBatches, CorruptRecordError } from './decode.js';
+export type { DecodedBatch, DecodedHeader, DecodedRecord, DecodeOptions } from './decode.js';
+export {
+  assertSupportedCompression,
+  compressBatch,
+  compressBatchAsync,
+  compressionCode,
+  compressionName,
+  decompressRecords,
+  UnsupportedCompressionError,
+} from './compression.js';
+export type { CompressionName, SupportedCompression } from './compression.js';
+export { validateBatches, describeBatchStatus } from './validate.js';
+export type { BatchValidation, ValidateOptions } from './validate.js';
+export * from './layout.js';
