@@ -1,7 +1,7 @@
 // The broker's topics: names, stable UUIDs, partition counts and config overrides, kept in
 // <dataDir>/topics.json (written atomically), and one PartitionLog per partition in
 // <dataDir>/<topic>-<partition>/ as Kafka lays them out.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HotPath } from '../hotpath/types.js';
@@ -14,7 +14,7 @@ const METADATA_FILE = 'topics.json';
 
 export interface TopicRecord {
   readonly name: string;
-  /** UUID as the canonical 8-4-4-4-12 string. */
+  /** The topic's UUID in Kafka's string form (16 bytes, base64url without padding). */
   readonly id: string;
   partitions: number;
   configs: Record<string, string>;
@@ -73,7 +73,7 @@ export class TopicRegistry {
     assertPartitionCount(name, partitions);
     this.checkConfigs(name, configs);
     if (validateOnly) return null;
-    const topic = await this.openTopic({ name, id: randomUUID(), partitions, configs: { ...configs } });
+    const topic = await this.openTopic({ name, id: newTopicId(), partitions, configs: { ...configs } });
     this.writeMetadata();
     return topic;
   }
@@ -169,5 +169,17 @@ export class TopicRegistry {
 function assertPartitionCount(name: string, partitions: number): void {
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
     throw new TopicError('INVALID_PARTITIONS', `partition count must be 1..${MAX_PARTITIONS}, got ${partitions}`, name);
+  }
+}
+
+/**
+ * A random topic id as Kafka makes them (Uuid.randomUuid): never all zeros (that means "no id")
+ * and never starting with '-', so the string form cannot be mistaken for a command-line option.
+ */
+export function newTopicId(): string {
+  for (;;) {
+    const bytes = randomBytes(16);
+    const id = bytes.toString('base64url');
+    if (!id.startsWith('-') && bytes.some((byte) => byte !== 0)) return id;
   }
 }

@@ -36,7 +36,7 @@ describe('TopicRegistry', () => {
   it('creates partition directories and keeps topics, ids and configs across a restart', async () => {
     const { registry, dataDir } = await open();
     const topic = await registry.create('events', 3, { 'retention.ms': '1000' });
-    expect(topic?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(topic?.id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
     expect(readdirSync(dataDir).sort()).toEqual(['events-0', 'events-1', 'events-2', 'topics.json']);
     await topic?.logs[1].append(makeBatch(jsHotPath, { records: 4 }));
     await registry.close();
