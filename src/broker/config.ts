@@ -58,6 +58,7 @@ const LOG_KEYS: Record<keyof LogConfig, Kind> = {
   flushMs: 'integer',
   maxMessageBytes: 'integer',
   checkpointMs: 'integer',
+  maxPendingBytes: 'integer',
 };
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {

@@ -43,6 +43,8 @@ export interface TopicRegistryOptions {
 export class TopicRegistry {
   private readonly topics = new Map<string, Topic>();
   private readonly byId = new Map<string, Topic>();
+  /** Topics whose logs are being opened: a second create of the same name must see them. */
+  private readonly creating = new Map<string, Promise<Topic>>();
 
   private constructor(private readonly options: TopicRegistryOptions) {}
 
@@ -69,13 +71,26 @@ export class TopicRegistry {
   async create(name: string, partitions: number, configs: Record<string, string> = {}, validateOnly = false): Promise<Topic | null> {
     const problem = topicNameProblem(name);
     if (problem !== null) throw new TopicError('INVALID_TOPIC', problem, String(name));
-    if (this.topics.has(name)) throw new TopicError('TOPIC_EXISTS', `topic ${name} already exists`, name);
+    if (this.topics.has(name) || this.creating.has(name)) throw new TopicError('TOPIC_EXISTS', `topic ${name} already exists`, name);
     assertPartitionCount(name, partitions);
     this.checkConfigs(name, configs);
     if (validateOnly) return null;
-    const topic = await this.openTopic({ name, id: newTopicId(), partitions, configs: { ...configs } });
-    this.writeMetadata();
-    return topic;
+    const opening = this.openTopic({ name, id: newTopicId(), partitions, configs: { ...configs } });
+    this.creating.set(name, opening);
+    try {
+      const topic = await opening;
+      this.writeMetadata();
+      return topic;
+    } finally {
+      this.creating.delete(name);
+    }
+  }
+
+  /** The topic, waiting for it when another request is creating it; creates it (auto-creation) when absent. */
+  async getOrCreate(name: string, partitions: number): Promise<Topic> {
+    const existing = this.topics.get(name) ?? (await this.creating.get(name));
+    if (existing !== undefined) return existing;
+    return (await this.create(name, partitions)) as Topic;
   }
 
   async delete(name: string): Promise<void> {

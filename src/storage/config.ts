@@ -28,6 +28,8 @@ export interface LogConfig {
   readonly maxMessageBytes: number;
   /** How often the recovery point and indexes are written out (log.flush.offset.checkpoint.interval.ms). */
   readonly checkpointMs: number;
+  /** Appended bytes not yet written at which further appends wait their turn (memory bound per partition). */
+  readonly maxPendingBytes: number;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
@@ -41,6 +43,7 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   flushMs: 1000,
   maxMessageBytes: 1048588,
   checkpointMs: 60_000,
+  maxPendingBytes: 32 * 1024 * 1024,
 };
 
 export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
@@ -51,6 +54,7 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
   assertPositive('flushMs', config.flushMs);
   assertPositive('maxMessageBytes', config.maxMessageBytes);
   assertPositive('checkpointMs', config.checkpointMs);
+  assertPositive('maxPendingBytes', config.maxPendingBytes);
   if (config.segmentIndexBytes < 12) throw new RangeError(`segmentIndexBytes must hold one entry, got ${config.segmentIndexBytes}`);
   if (!['fsync', 'interval', 'os'].includes(config.flushPolicy)) throw new RangeError(`unknown flushPolicy ${String(config.flushPolicy)}`);
   if (config.segmentBytes > 0x7fffffff) throw new RangeError(`segmentBytes must fit an int32 position, got ${config.segmentBytes}`);

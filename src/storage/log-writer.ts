@@ -18,7 +18,9 @@ export class LogWriter {
   private writing: Promise<void> | null = null;
   private failure: unknown = null;
   private written: number;
+  private queuedBytes = 0;
   private readonly dirty = new Set<Segment>();
+  private readonly roomWaiters: Array<{ limit: number; resolve: () => void }> = [];
 
   constructor(
     private readonly hotpath: HotPath,
@@ -26,6 +28,21 @@ export class LogWriter {
     private readonly onWritten: () => void,
   ) {
     this.written = writtenOffset;
+  }
+
+  /** Bytes accepted but not yet written. */
+  get pendingBytes(): number {
+    return this.queuedBytes;
+  }
+
+  /**
+   * Null when an append may go ahead now; otherwise a promise that resolves, in call order, once
+   * fewer than `limit` bytes are pending. Waiters resume in FIFO order, so appends that had to
+   * wait keep their order, and a newcomer never overtakes them.
+   */
+  waitForRoom(limit: number): Promise<void> | null {
+    if (this.queuedBytes < limit && this.roomWaiters.length === 0) return null;
+    return new Promise((resolve) => this.roomWaiters.push({ limit, resolve }));
   }
 
   /** One past the last offset on disk (in the page cache at least). */
@@ -37,6 +54,7 @@ export class LogWriter {
     if (this.failure !== null) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ segment, position, bytes, nextOffset, resolve, reject });
+      this.queuedBytes += bytes.length;
       if (this.writing === null) this.writing = this.writeQueued();
     });
   }
@@ -84,6 +102,7 @@ export class LogWriter {
     last.segment.writtenSize = last.position + last.bytes.length;
     this.written = last.nextOffset;
     this.dirty.add(last.segment);
+    this.release(group);
     for (const write of group) write.resolve();
     this.onWritten();
   }
@@ -91,6 +110,15 @@ export class LogWriter {
   /** A failed write leaves a hole where later appends were placed: the log refuses further writes. */
   private failAll(group: PendingWrite[], error: unknown): void {
     this.failure = error;
-    for (const write of [...group, ...this.queue.splice(0)]) write.reject(error);
+    const failed = [...group, ...this.queue.splice(0)];
+    this.release(failed);
+    for (const write of failed) write.reject(error);
+  }
+
+  private release(writes: PendingWrite[]): void {
+    for (const write of writes) this.queuedBytes -= write.bytes.length;
+    while (this.roomWaiters.length > 0 && (this.failure !== null || this.queuedBytes < this.roomWaiters[0].limit)) {
+      this.roomWaiters.shift()?.resolve();
+    }
   }
 }

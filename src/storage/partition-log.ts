@@ -108,10 +108,17 @@ export class PartitionLog {
   /**
    * Validates the batches in `payload`, assigns their offsets in place, and writes the same
    * bytes. Nothing is written when any batch fails. Resolves once written (and synced, when the
-   * policy or `sync` says so).
+   * policy or `sync` says so). Offsets are assigned during the call itself, so appends get
+   * offsets in call order; only when more than maxPendingBytes wait for the disk does the call
+   * wait first, in FIFO order with the other waiting appends.
    */
   async append(payload: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
+    const wait = this.writer.waitForRoom(this.config.maxPendingBytes);
+    if (wait !== null) {
+      await wait;
+      this.assertOpen();
+    }
     if (payload.length > this.config.maxMessageBytes) {
       throw new StorageError('MESSAGE_TOO_LARGE', `${payload.length} bytes exceed maxMessageBytes ${this.config.maxMessageBytes}`, this.dir, this.nextOffsetToAssign);
     }

@@ -133,6 +133,17 @@ describe.each(forEachBackend)('PartitionLog (%s)', (_name, hp) => {
     expect(batchBaseOffsets(await log.read(0, 1 << 22))).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
   });
 
+  it('keeps call order when appends must wait for room (maxPendingBytes)', async () => {
+    const { log } = await openLog({ maxPendingBytes: 1 });
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(makeBatch(hp, { records: 1, tag: `w${i}` }))));
+    expect(results.map((r) => r.baseOffset)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    const read = await log.read(0, 1 << 20);
+    expect(batchBaseOffsets(read)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    // Each batch's value says which call made it: w0, w1, ...
+    expect(read.includes(Buffer.from('w29'))).toBe(true);
+    expect(read.indexOf(Buffer.from('w3'))).toBeLessThan(read.indexOf(Buffer.from('w4')));
+  });
+
   it('shares one fdatasync among appends that wait for it (group commit)', async () => {
     const { log } = await openLog({ flushPolicy: 'fsync' });
     await Promise.all(Array.from({ length: 40 }, () => log.append(makeBatch(hp))));

@@ -1,0 +1,99 @@
+// startBroker(): a whole broker in this process. It opens the topics of the data directory,
+// listens, and answers Kafka clients; close() stops accepting, lets in-flight requests finish,
+// flushes every log and marks a clean shutdown. Tests start it on port 0 with a temp directory.
+import { rmSync } from 'node:fs';
+import { pino, type Logger } from 'pino';
+import { backend, describeBackend, type BackendName } from '../hotpath/index.js';
+import type { StorageLogger } from '../storage/index.js';
+import { loadOrCreateClusterId } from './cluster-identity.js';
+import { resolveBrokerConfig, temporaryDataDir, type BrokerConfig, type BrokerConfigInput } from './config.js';
+import { createHandlerTable } from './handlers/index.js';
+import type { BrokerState } from './request-context.js';
+import { createDispatch } from './router.js';
+import { BrokerServer } from './server.js';
+import { TopicRegistry } from './topic-registry.js';
+
+/** How often retention runs over every log (log.retention.check.interval.ms). */
+const RETENTION_CHECK_MS = 5 * 60 * 1000;
+
+export interface StartBrokerOptions extends BrokerConfigInput {
+  /** A pino logger to use instead of one made from logLevel. */
+  readonly logger?: Logger;
+}
+
+export interface RunningBroker {
+  readonly host: string;
+  readonly port: number;
+  /** "host:port", what clients take as their bootstrap server. */
+  readonly bootstrap: string;
+  readonly dataDir: string;
+  readonly clusterId: string;
+  readonly backend: BackendName;
+  readonly config: BrokerConfig;
+  readonly registry: TopicRegistry;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a broker. Unlike the CLI, the embeddable default is port 0 (a free port) and a fresh
+ * temp data directory that close() removes; pass dataDir to keep the data.
+ */
+export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
+  const { logger: givenLogger, ...input } = options;
+  const ownsDataDir = input.dataDir === undefined;
+  const config = resolveBrokerConfig({ port: 0, logLevel: 'warn' }, input, { dataDir: input.dataDir ?? temporaryDataDir() });
+  const logger = givenLogger ?? pino({ level: config.logLevel, base: { broker: config.nodeId } });
+  const registry = await TopicRegistry.open({ dataDir: config.dataDir, logDefaults: config.log, logger: storageLogger(logger) });
+  const clusterId = loadOrCreateClusterId(config.dataDir);
+  const stopping = new AbortController();
+  const advertised = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };
+  const state: BrokerState = { config, registry, clusterId, advertised, logger, stopping: stopping.signal };
+  const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger);
+  const port = await listenOrClose(server, config, registry);
+  if (config.advertisedPort === null) advertised.port = port;
+  const retention = setInterval(() => applyRetention(registry, logger), RETENTION_CHECK_MS).unref();
+  logger.info({ host: config.host, port, dataDir: config.dataDir, backend: describeBackend() }, 'sluice broker listening');
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      clearInterval(retention);
+      stopping.abort();
+      await server.close();
+      await registry.close();
+      if (ownsDataDir) rmSync(config.dataDir, { recursive: true, force: true });
+      logger.info('sluice broker stopped');
+    })();
+    return closing;
+  };
+  return { host: config.host, port, bootstrap: `${config.host}:${port}`, dataDir: config.dataDir, clusterId, backend, config, registry, close };
+}
+
+async function listenOrClose(server: BrokerServer, config: BrokerConfig, registry: TopicRegistry): Promise<number> {
+  try {
+    return await server.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await registry.close();
+    throw error;
+  }
+}
+
+function applyRetention(registry: TopicRegistry, logger: Logger): void {
+  for (const topic of registry.list()) {
+    for (const log of topic.logs) {
+      try {
+        log.applyRetention();
+      } catch (error) {
+        logger.warn({ err: error, dir: log.dir }, 'retention failed');
+      }
+    }
+  }
+}
+
+function storageLogger(logger: Logger): StorageLogger {
+  const child = logger.child({ component: 'storage' });
+  return {
+    info: (message, fields) => child.info(fields ?? {}, message),
+    warn: (message, fields) => child.warn(fields ?? {}, message),
+  };
+}

@@ -1,0 +1,74 @@
+// ListOffsets: -1 latest (the high watermark; also the last stable offset, as there are no
+// transactions), -2 earliest (the log start offset), -3 the record with the largest timestamp
+// (v7+), and a timestamp >= 0: the first record at or after it, found through the time index
+// and then, inside that one batch, by decoding its records (the only decode on the broker).
+import { ErrorCode, type ApiKey } from '../../protocol/index.js';
+import {
+  defaultListOffsetsPartitionResponse,
+  defaultListOffsetsResponse,
+  type ListOffsetsPartition,
+  type ListOffsetsPartitionResponse,
+} from '../../protocol/generated/list-offsets.js';
+import { decodeRecordBatches } from '../../records/index.js';
+import type { PartitionLog } from '../../storage/index.js';
+import { errorCodeOf } from '../error-codes.js';
+import type { Handler } from '../request-context.js';
+import { LEADER_EPOCH } from './metadata.js';
+
+const LATEST = -1;
+const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL = -4;
+
+export const listOffsetsHandler: Handler<typeof ApiKey.ListOffsets> = async (request, context) => {
+  const { registry } = context.broker;
+  const topics = await Promise.all(
+    request.topics.map(async (topic) => {
+      const found = registry.get(topic.name);
+      const partitions = await Promise.all(topic.partitions.map((partition) => answer(partition, found?.logs[partition.partitionIndex])));
+      return { name: topic.name, partitions };
+    }),
+  );
+  return { ...defaultListOffsetsResponse(), topics };
+};
+
+async function answer(partition: ListOffsetsPartition, log: PartitionLog | undefined): Promise<ListOffsetsPartitionResponse> {
+  const base = { ...defaultListOffsetsPartitionResponse(), partitionIndex: partition.partitionIndex };
+  if (log === undefined) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+  try {
+    const found = await lookUp(log, partition.timestamp);
+    return { ...base, ...found, leaderEpoch: found.offset >= 0 ? LEADER_EPOCH : -1 };
+  } catch (error) {
+    return { ...base, errorCode: errorCodeOf(error) };
+  }
+}
+
+async function lookUp(log: PartitionLog, timestamp: number): Promise<{ offset: number; timestamp: number }> {
+  switch (timestamp) {
+    case LATEST:
+      return { offset: log.logEndOffset, timestamp: -1 };
+    case EARLIEST:
+    case EARLIEST_LOCAL:
+      return { offset: log.logStartOffset, timestamp: -1 };
+    case MAX_TIMESTAMP:
+      return maxTimestamp(log);
+    default:
+      return timestamp >= 0 ? firstAtOrAfter(log, timestamp) : { offset: -1, timestamp: -1 };
+  }
+}
+
+function maxTimestamp(log: PartitionLog): { offset: number; timestamp: number } {
+  const { timestamp, offset } = log.maxTimestampAndOffset;
+  return offset >= log.logStartOffset ? { offset, timestamp } : { offset: -1, timestamp: -1 };
+}
+
+async function firstAtOrAfter(log: PartitionLog, target: number): Promise<{ offset: number; timestamp: number }> {
+  const batch = await log.readBatchAtTimestamp(target);
+  if (batch === null) return { offset: -1, timestamp: -1 };
+  for (const decoded of decodeRecordBatches(batch, { verifyCrc: false })) {
+    for (const record of decoded.records) {
+      if (record.timestamp >= target && record.offset >= log.logStartOffset) return { offset: record.offset, timestamp: record.timestamp };
+    }
+  }
+  return { offset: -1, timestamp: -1 };
+}

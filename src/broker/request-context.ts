@@ -1,0 +1,34 @@
+// What a request handler gets besides its decoded body: the version it must answer in, who
+// asked, and the broker's shared state.
+import type { Logger } from 'pino';
+import type { ApiKey, ApiMessages } from '../protocol/index.js';
+import type { BrokerConfig } from './config.js';
+import type { ConnectionContext } from './connection.js';
+import type { TopicRegistry } from './topic-registry.js';
+
+/** The broker as handlers see it. */
+export interface BrokerState {
+  readonly config: BrokerConfig;
+  readonly registry: TopicRegistry;
+  readonly clusterId: string;
+  /** Host and port clients are told to connect to. */
+  readonly advertised: { readonly host: string; readonly port: number };
+  readonly logger: Logger;
+  /** Aborted when the broker begins to shut down: long polls end at once. */
+  readonly stopping: AbortSignal;
+}
+
+export interface RequestContext {
+  readonly apiVersion: number;
+  readonly clientId: string | null;
+  readonly connection: ConnectionContext;
+  readonly broker: BrokerState;
+}
+
+/** Answers one API; null means "send no response" (Produce with acks=0). */
+export type Handler<K extends ApiKey> = (
+  request: ApiMessages[K]['request'],
+  context: RequestContext,
+) => Promise<ApiMessages[K]['response'] | null> | ApiMessages[K]['response'] | null;
+
+export type HandlerTable = { readonly [K in ApiKey]?: Handler<K> };
