@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `sluice` command.
+import { Command } from 'commander';
+import { ConfigError } from '../broker/config.js';
+import { registerBrokerCommand } from './broker-command.js';
+import { VERSION } from './version.js';
+
+const program = new Command('sluice').description('a Kafka-compatible message broker for Node').version(VERSION);
+registerBrokerCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof ConfigError ? `config error: ${error.message}` : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`sluice: ${message}\n`);
+  process.exit(1);
+});
