@@ -2,10 +2,14 @@
 import { ApiKey } from '../../protocol/index.js';
 import type { HandlerTable } from '../request-context.js';
 import { apiVersionsHandler } from './api-versions.js';
+import { describeClusterHandler } from './cluster.js';
+import { alterConfigsHandler, describeConfigsHandler, incrementalAlterConfigsHandler } from './configs.js';
 import { fetchHandler } from './fetch.js';
 import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
+import { createPartitionsHandler, deleteRecordsHandler } from './partition-admin.js';
 import { produceHandler } from './produce.js';
+import { createTopicsHandler, deleteTopicsHandler } from './topic-admin.js';
 
 export function createHandlerTable(): HandlerTable {
   const table: HandlerTable = {
@@ -14,6 +18,14 @@ export function createHandlerTable(): HandlerTable {
     [ApiKey.Produce]: produceHandler,
     [ApiKey.Fetch]: fetchHandler,
     [ApiKey.ListOffsets]: listOffsetsHandler,
+    [ApiKey.CreateTopics]: createTopicsHandler,
+    [ApiKey.DeleteTopics]: deleteTopicsHandler,
+    [ApiKey.CreatePartitions]: createPartitionsHandler,
+    [ApiKey.DeleteRecords]: deleteRecordsHandler,
+    [ApiKey.DescribeConfigs]: describeConfigsHandler,
+    [ApiKey.AlterConfigs]: alterConfigsHandler,
+    [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigsHandler,
+    [ApiKey.DescribeCluster]: describeClusterHandler,
   };
   return table;
 }

@@ -1,0 +1,113 @@
+// kafkajs (the most used Node client) against an in-process broker: admin, producer with gzip
+// and keys, and the offsets it sees. kafkajs can only consume through a consumer group (the
+// group issue); here the data is read back with raw Fetch requests and our decoder.
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
+import { partitionForKey } from '../../src/client/partitioner.js';
+import { ApiKey, defaultFetchRequest } from '../../src/protocol/index.js';
+import { decodeRecordBatches } from '../../src/records/index.js';
+import { RawClient } from '../helpers/raw-client.js';
+
+const require = createRequire(import.meta.url);
+const { Kafka, CompressionTypes, logLevel } = require('kafkajs') as typeof import('kafkajs');
+
+let broker: RunningBroker;
+let kafka: InstanceType<typeof Kafka>;
+
+beforeAll(async () => {
+  broker = await startBroker({ logLevel: 'silent' });
+  kafka = new Kafka({ clientId: 'compat', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+});
+afterAll(async () => {
+  await broker.close();
+});
+
+/** Every record of one partition, read with Fetch v11 from offset 0 to the end. */
+async function readPartition(topic: string, partition: number): Promise<Array<{ key: string; value: string; offset: number }>> {
+  const raw = await RawClient.connect(broker.port);
+  const records: Array<{ key: string; value: string; offset: number }> = [];
+  try {
+    for (;;) {
+      const response = await raw.request(ApiKey.Fetch, 11, {
+        ...defaultFetchRequest(),
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 4 << 20,
+        topics: [{ topic, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: records.length === 0 ? 0 : records[records.length - 1].offset + 1, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20, replicaDirectoryId: 'AAAAAAAAAAAAAAAAAAAAAA' }] }],
+      });
+      const data = response.responses[0].partitions[0];
+      const before = records.length;
+      for (const batch of decodeRecordBatches(data.records ?? Buffer.alloc(0))) {
+        for (const record of batch.records) records.push({ key: String(record.key), value: String(record.value), offset: record.offset });
+      }
+      if (records.length === before) return records;
+    }
+  } finally {
+    raw.close();
+  }
+}
+
+describe('kafkajs', () => {
+  it('creates, lists and describes topics with the admin client', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      expect(await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }] })).toBe(true);
+      expect(await admin.listTopics()).toContain('orders');
+      const metadata = await admin.fetchTopicMetadata({ topics: ['orders'] });
+      expect(metadata.topics[0].partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
+      expect(await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }] })).toBe(false);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('produces 10,000 keyed gzip messages that land by murmur2 with per-key order kept', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'keyed', numPartitions: 3 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    const keys = Array.from({ length: 50 }, (_, i) => `customer-${i}`);
+    for (let round = 0; round < 20; round++) {
+      const messages = Array.from({ length: 500 }, (_, i) => {
+        const n = round * 500 + i;
+        return { key: keys[n % keys.length], value: `event-${n}` };
+      });
+      await producer.send({ topic: 'keyed', compression: CompressionTypes.GZIP, acks: -1, messages });
+    }
+    const offsets = await admin.fetchTopicOffsets('keyed');
+    expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(10_000);
+    await producer.disconnect();
+    await admin.disconnect();
+
+    const seen = new Map<string, number>();
+    let total = 0;
+    for (let partition = 0; partition < 3; partition++) {
+      const records = await readPartition('keyed', partition);
+      total += records.length;
+      for (const record of records) {
+        expect(partitionForKey(Buffer.from(record.key), 3)).toBe(partition);
+        const n = Number(record.value.slice('event-'.length));
+        expect(n).toBeGreaterThan(seen.get(record.key) ?? -1);
+        seen.set(record.key, n);
+      }
+    }
+    expect(total).toBe(10_000);
+  });
+
+  it('sees earliest and latest offsets and deletes topics', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await admin.createTopics({ topics: [{ topic: 'short-lived', numPartitions: 1 }] });
+    await producer.send({ topic: 'short-lived', messages: [{ value: 'a' }, { value: 'b' }] });
+    expect(await admin.fetchTopicOffsets('short-lived')).toEqual([{ partition: 0, offset: '2', high: '2', low: '0' }]);
+    await admin.deleteTopics({ topics: ['short-lived'] });
+    expect(await admin.listTopics()).not.toContain('short-lived');
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+});
