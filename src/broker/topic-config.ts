@@ -12,6 +12,8 @@ interface ConfigDefinition {
   readonly problem: (value: string) => string | null;
   /** Writes the value into a LogConfig under construction (configs with no storage effect leave it alone). */
   readonly apply: (value: string, target: Mutable<Partial<LogConfig>>) => void;
+  /** The LogConfig field a broker-wide setting can give this config a default through. */
+  readonly field?: keyof LogConfig;
 }
 
 const longAtLeast = (min: number) => (value: string) =>
@@ -24,6 +26,7 @@ function numeric(name: string, defaultValue: number, min: number, field: keyof L
     name,
     defaultValue: String(defaultValue),
     problem: longAtLeast(min),
+    field,
     apply: (value, target) => {
       (target as Record<string, unknown>)[field] = Number(value);
     },
@@ -84,10 +87,22 @@ export function logConfigFor(brokerDefaults: Partial<LogConfig>, overrides: Read
   return result;
 }
 
-/** Every topic config with its effective value and whether it is the default (DescribeConfigs). */
-export function describeTopicConfigs(overrides: Readonly<Record<string, string>>): Array<{ name: string; value: string; isDefault: boolean }> {
+export interface DescribedTopicConfig {
+  readonly name: string;
+  readonly value: string;
+  /** No topic override: the value is the broker's setting or the built-in default. */
+  readonly isDefault: boolean;
+  /** The value comes from the broker's own settings (its `log` section), not the built-in default. */
+  readonly fromBroker: boolean;
+}
+
+/** Every topic config with its effective value and where it comes from (DescribeConfigs, CreateTopics v5+). */
+export function describeTopicConfigs(overrides: Readonly<Record<string, string>>, brokerDefaults: Partial<LogConfig> = {}): DescribedTopicConfig[] {
   return TOPIC_CONFIGS.map((definition) => {
     const override = overrides[definition.name];
-    return { name: definition.name, value: override ?? definition.defaultValue, isDefault: override === undefined };
+    if (override !== undefined) return { name: definition.name, value: override, isDefault: false, fromBroker: false };
+    const brokerValue = definition.field === undefined ? undefined : brokerDefaults[definition.field];
+    if (brokerValue !== undefined) return { name: definition.name, value: String(brokerValue), isDefault: true, fromBroker: true };
+    return { name: definition.name, value: definition.defaultValue, isDefault: true, fromBroker: false };
   });
 }

@@ -120,13 +120,15 @@ export class TopicRegistry {
     this.writeMetadata();
   }
 
-  /** Replaces (or, with `merge`, updates) a topic's config overrides; takes effect for new logs on restart. */
+  /** Replaces a topic's config overrides; the open partition logs take the new settings at once. */
   setConfigs(name: string, configs: Record<string, string>, validateOnly = false): void {
     const topic = this.require(name);
     this.checkConfigs(name, configs);
     if (validateOnly) return;
     topic.configs = { ...configs };
     this.writeMetadata();
+    const settings = logConfigFor(this.options.logDefaults ?? {}, topic.configs);
+    for (const log of topic.logs) log.reconfigure(settings);
   }
 
   async close(): Promise<void> {

@@ -70,20 +70,31 @@ function requireArray(method: string, argument: string, value: unknown): void {
   if (!Array.isArray(value)) throw invalid(TypeError, method, argument, 'an array', value);
 }
 
-function checkRecord(record: unknown, at: string): void {
-  requireObject('encodeBatch', at, record);
-  const { key, value, headers, timestamp } = record as RawRecord;
-  requireNullableBytes('encodeBatch', `${at}.key`, key);
-  requireNullableBytes('encodeBatch', `${at}.value`, value);
-  requireSafeInteger('encodeBatch', `${at}.timestamp`, timestamp);
-  requireArray('encodeBatch', `${at}.headers`, headers);
+// The per-record checks run on every encode: they test with plain predicates and build the
+// argument path (`records[3].headers[1].key`) only when a check fails, to report it.
+const isNullableBytes = (value: unknown): boolean => value === null || value instanceof Uint8Array;
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
+
+const headerPath = (index: number, h: number): string => `records[${index}].headers[${h}]`;
+
+function checkHeaders(headers: readonly unknown[], index: number): void {
   for (let h = 0; h < headers.length; h++) {
     const header: unknown = headers[h];
-    requireObject('encodeBatch', `${at}.headers[${h}]`, header);
+    if (!isObject(header)) requireObject('encodeBatch', headerPath(index, h), header);
     const { key: headerKey, value: headerValue } = header as RawRecord['headers'][number];
-    if (typeof headerKey !== 'string') throw invalid(TypeError, 'encodeBatch', `${at}.headers[${h}].key`, 'a string', headerKey);
-    requireNullableBytes('encodeBatch', `${at}.headers[${h}].value`, headerValue);
+    if (typeof headerKey !== 'string') throw invalid(TypeError, 'encodeBatch', `${headerPath(index, h)}.key`, 'a string', headerKey);
+    if (!isNullableBytes(headerValue)) requireNullableBytes('encodeBatch', `${headerPath(index, h)}.value`, headerValue);
   }
+}
+
+function checkRecord(record: unknown, index: number): void {
+  if (!isObject(record)) requireObject('encodeBatch', `records[${index}]`, record);
+  const { key, value, headers, timestamp } = record as RawRecord;
+  if (!isNullableBytes(key)) requireNullableBytes('encodeBatch', `records[${index}].key`, key);
+  if (!isNullableBytes(value)) requireNullableBytes('encodeBatch', `records[${index}].value`, value);
+  if (!Number.isSafeInteger(timestamp)) requireSafeInteger('encodeBatch', `records[${index}].timestamp`, timestamp);
+  if (!Array.isArray(headers)) requireArray('encodeBatch', `records[${index}].headers`, headers);
+  if (headers.length > 0) checkHeaders(headers, index);
 }
 
 function checkBatchHeader(header: unknown): void {
@@ -105,7 +116,7 @@ function checkEncodeArguments(records: unknown, header: unknown): void {
   requireArray('encodeBatch', 'records', records);
   const list = records as readonly unknown[];
   if (list.length === 0 || list.length > INT32_MAX) throw invalid(RangeError, 'encodeBatch', 'records', 'a non-empty array', records);
-  for (let i = 0; i < list.length; i++) checkRecord(list[i], `records[${i}]`);
+  for (let i = 0; i < list.length; i++) checkRecord(list[i], i);
   checkBatchHeader(header);
 }
 
@@ -122,7 +133,9 @@ function checkAppendArguments(fd: unknown, position: unknown, buffers: unknown, 
   requireInteger('appendFile', 'position', position, 0, Number.MAX_SAFE_INTEGER, 'a non-negative safe integer');
   requireArray('appendFile', 'buffers', buffers);
   const list = buffers as readonly unknown[];
-  for (let i = 0; i < list.length; i++) requireBytes('appendFile', `buffers[${i}]`, list[i]);
+  for (let i = 0; i < list.length; i++) {
+    if (!(list[i] instanceof Uint8Array)) requireBytes('appendFile', `buffers[${i}]`, list[i]);
+  }
   if (typeof sync !== 'boolean') throw invalid(TypeError, 'appendFile', 'sync', 'a boolean', sync);
 }
 

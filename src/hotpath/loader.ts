@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsBackend } from './js/index.js';
+import { packedEncodeBatch, type EncodeBatchPacked } from './native-encode.js';
 import { BatchStatus, VALIDATE_RESULT_SLOTS, type BackendName, type HotPath, type RawBatchHeader, type RawRecord } from './types.js';
 
 /** A loaded, self-checked addon (raw kernels: no argument checks). */
@@ -26,7 +27,8 @@ export interface BackendChoice {
 
 export const NATIVE_DISABLED_REASON = 'disabled by SLUICE_NATIVE=0';
 
-const KERNEL_NAMES = ['crc32c', 'validateBatches', 'encodeBatch', 'appendFile', 'lookupOffsetIndex', 'lookupTimeIndex'] as const;
+/** Kernels the addon exports under their HotPath names; encodeBatch comes from encodeBatchPacked. */
+const KERNEL_NAMES = ['crc32c', 'validateBatches', 'appendFile', 'lookupOffsetIndex', 'lookupTimeIndex'] as const;
 type Kernels = Pick<HotPath, (typeof KERNEL_NAMES)[number]>;
 
 /** An error's message on one line, for logs and describeBackend(). */
@@ -56,6 +58,16 @@ export function packageRoot(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
+/**
+ * The encoder: the addon's encodeBatchPacked behind the JavaScript packer, or, from exports
+ * that offer an object-level encodeBatch instead (stand-ins in tests), that one as it is.
+ */
+function encoderOf(addon: Record<string, unknown>): HotPath['encodeBatch'] {
+  if (typeof addon.encodeBatchPacked === 'function') return packedEncodeBatch(addon.encodeBatchPacked as EncodeBatchPacked);
+  if (typeof addon.encodeBatch === 'function') return addon.encodeBatch as HotPath['encodeBatch'];
+  throw new Error('the addon does not export a function encodeBatchPacked');
+}
+
 /** Checks the addon's exports and binds them into a HotPath. */
 export function adaptAddon(exports: unknown): NativeBackend {
   if (typeof exports !== 'object' || exports === null) throw new Error('the addon exports no object');
@@ -63,13 +75,14 @@ export function adaptAddon(exports: unknown): NativeBackend {
   for (const name of KERNEL_NAMES) {
     if (typeof addon[name] !== 'function') throw new Error(`the addon does not export a function ${name}`);
   }
+  const encodeBatch = encoderOf(addon);
   if (typeof addon.hardwareCrc !== 'boolean') throw new Error('the addon does not export hardwareCrc');
   const kernels = addon as unknown as Kernels;
   const hotpath: HotPath = Object.freeze({
     backend: 'native',
     crc32c: kernels.crc32c,
     validateBatches: kernels.validateBatches,
-    encodeBatch: kernels.encodeBatch,
+    encodeBatch,
     appendFile: kernels.appendFile,
     lookupOffsetIndex: kernels.lookupOffsetIndex,
     lookupTimeIndex: kernels.lookupTimeIndex,

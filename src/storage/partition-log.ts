@@ -52,7 +52,7 @@ export class PartitionLog {
 
   private constructor(
     readonly dir: string,
-    readonly config: LogConfig,
+    private settings: LogConfig,
     private readonly hotpath: HotPath,
     private readonly logger: StorageLogger,
     readonly loaded: LoadedLog,
@@ -73,6 +73,22 @@ export class PartitionLog {
     const logger = options.logger ?? consoleLogger;
     const loaded = await loadLog(dir, config, hotpath, logger);
     return new PartitionLog(dir, config, hotpath, logger, loaded);
+  }
+
+  get config(): LogConfig {
+    return this.settings;
+  }
+
+  /**
+   * Applies new settings to the open log (AlterConfigs): roll, retention, flush policy and
+   * limits change at once; existing index files keep the size they were made with.
+   */
+  reconfigure(overrides: Partial<LogConfig>): void {
+    this.assertOpen();
+    this.settings = resolveLogConfig(overrides);
+    for (const segment of this.segments) segment.reconfigure(this.settings);
+    this.timers.splice(0).forEach(clearInterval);
+    this.startTimers();
   }
 
   /** First offset still in the log. */

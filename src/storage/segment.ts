@@ -41,7 +41,7 @@ export class Segment {
   private constructor(
     dir: string,
     readonly baseOffset: number,
-    private readonly config: LogConfig,
+    private config: LogConfig,
     private readonly hotpath: HotPath,
     create: boolean,
   ) {
@@ -62,6 +62,11 @@ export class Segment {
   /** Opens an existing segment; the caller then loads or rebuilds its indexes and sets nextOffset. */
   static open(dir: string, baseOffset: number, config: LogConfig, hotpath: HotPath): Segment {
     return new Segment(dir, baseOffset, config, hotpath, false);
+  }
+
+  /** New roll and index settings from now on (index files keep the size they were made with). */
+  reconfigure(config: LogConfig): void {
+    this.config = config;
   }
 
   get fileDescriptor(): number {

@@ -68,6 +68,18 @@ describe('TopicRegistry', () => {
     await registry.close();
   });
 
+  it('applies changed configs to the open partition logs', async () => {
+    const { registry } = await open();
+    const topic = await registry.create('live', 1);
+    const log = topic?.logs[0];
+    registry.setConfigs('live', { 'segment.bytes': '300', 'flush.messages': '1' });
+    expect(log?.config).toMatchObject({ segmentBytes: 300, flushPolicy: 'fsync' });
+    for (let i = 0; i < 6; i++) await log?.append(makeBatch(jsHotPath, { records: 2, valueBytes: 60 }));
+    expect(log?.segmentCount).toBeGreaterThan(1);
+    expect(log?.syncCount).toBeGreaterThan(0);
+    await registry.close();
+  });
+
   it('grows partitions and deletes topics with their directories', async () => {
     const { registry, dataDir } = await open();
     await registry.create('grow', 1);
@@ -87,9 +99,14 @@ describe('topic configs', () => {
     expect(logConfigFor({ segmentBytes: 100 }, { 'retention.bytes': '500', 'flush.messages': '1' })).toEqual({ segmentBytes: 100, retentionBytes: 500, flushPolicy: 'fsync' });
   });
 
+  it('shows a broker-wide setting as the default value', () => {
+    const described = describeTopicConfigs({}, { retentionMs: 3_600_000 });
+    expect(described.find((c) => c.name === 'retention.ms')).toEqual({ name: 'retention.ms', value: '3600000', isDefault: true, fromBroker: true });
+  });
+
   it('describes every config with its default flag', () => {
     const described = describeTopicConfigs({ 'retention.ms': '5' });
-    expect(described.find((c) => c.name === 'retention.ms')).toEqual({ name: 'retention.ms', value: '5', isDefault: false });
-    expect(described.find((c) => c.name === 'cleanup.policy')).toEqual({ name: 'cleanup.policy', value: 'delete', isDefault: true });
+    expect(described.find((c) => c.name === 'retention.ms')).toEqual({ name: 'retention.ms', value: '5', isDefault: false, fromBroker: false });
+    expect(described.find((c) => c.name === 'cleanup.policy')).toEqual({ name: 'cleanup.policy', value: 'delete', isDefault: true, fromBroker: false });
   });
 });

@@ -1,6 +1,7 @@
 // How topic configs are shown to clients (CreateTopics v5+ and DescribeConfigs): Kafka's numeric
 // ConfigSource and ConfigType values, which the JSON schemas leave to Kafka's Java enums, and the
 // type Kafka gives each topic config.
+import type { LogConfig } from '../../storage/index.js';
 import { TOPIC_CONFIGS, describeTopicConfigs } from '../topic-config.js';
 
 /** DescribeConfigsResponse.ConfigSource. */
@@ -61,10 +62,17 @@ export interface TopicConfigView {
 }
 
 /** Every topic config with its effective value and where that value comes from. */
-export function topicConfigView(overrides: Readonly<Record<string, string>>): TopicConfigView[] {
-  return describeTopicConfigs(overrides).map((entry) => ({
-    ...entry,
-    source: entry.isDefault ? ConfigSource.DEFAULT_CONFIG : ConfigSource.DYNAMIC_TOPIC_CONFIG,
+export function topicConfigView(overrides: Readonly<Record<string, string>>, brokerDefaults: Partial<LogConfig>): TopicConfigView[] {
+  return describeTopicConfigs(overrides, brokerDefaults).map((entry) => ({
+    name: entry.name,
+    value: entry.value,
+    isDefault: entry.isDefault,
+    source: sourceOf(entry),
     defaultValue: DEFAULT_VALUES.get(entry.name) ?? entry.value,
   }));
+}
+
+function sourceOf(entry: { isDefault: boolean; fromBroker: boolean }): number {
+  if (!entry.isDefault) return ConfigSource.DYNAMIC_TOPIC_CONFIG;
+  return entry.fromBroker ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
 }

@@ -53,7 +53,7 @@ function describeResource(resource: DescribeConfigsResource, includeSynonyms: bo
 function describedConfigs(resource: DescribeConfigsResource, includeSynonyms: boolean, context: RequestContext): DescribeConfigsResourceResult[] {
   switch (resource.resourceType) {
     case ResourceType.TOPIC:
-      return topicConfigView(requireTopic(resource.resourceName, context.broker.registry).configs).map((view) => describeTopicConfig(view, includeSynonyms));
+      return topicConfigView(requireTopic(resource.resourceName, context.broker.registry).configs, context.broker.config.log).map((view) => describeTopicConfig(view, includeSynonyms));
     case ResourceType.BROKER:
       return describedBrokerConfigs(resource.resourceName, context).map((entry) => describeBrokerConfig(entry, includeSynonyms));
     default:

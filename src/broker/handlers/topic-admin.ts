@@ -57,7 +57,7 @@ async function createTopic(wanted: CreatableTopic, validateOnly: boolean, contex
       errorMessage: null,
       numPartitions: partitions,
       replicationFactor: REPLICATION_FACTOR,
-      configs: topicConfigView(configs).map(asCreatedConfig),
+      configs: topicConfigView(configs, context.broker.config.log).map(asCreatedConfig),
     };
   } catch (error) {
     return failedCreation(wanted.name, error);
