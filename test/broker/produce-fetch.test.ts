@@ -1,0 +1,129 @@
+// Produce, Fetch and ListOffsets through the wire protocol, in classic and flexible versions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
+import { ApiKey, ErrorCode, defaultFetchRequest, defaultListOffsetsRequest, defaultMetadataRequest, defaultProduceRequest } from '../../src/protocol/index.js';
+import { decodeRecordBatches } from '../../src/records/index.js';
+import { jsHotPath } from '../helpers/backends.js';
+import { batchBaseOffsets, makeBatch, tempDir } from '../helpers/batches.js';
+import { RawClient } from '../helpers/raw-client.js';
+
+const NO_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+let broker: RunningBroker;
+let raw: RawClient;
+
+beforeAll(async () => {
+  broker = await startBroker({ logLevel: 'silent' });
+  raw = await RawClient.connect(broker.port);
+});
+afterAll(async () => {
+  raw.close();
+  await broker.close();
+});
+
+function produce(topic: string, records: Buffer, version = 9, acks = -1) {
+  return raw.request(ApiKey.Produce, version, { ...defaultProduceRequest(), acks, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
+}
+
+function fetchPartition(version: number, topic: { name: string; id: string }, fetchOffset: number, wait = { maxWaitMs: 0, minBytes: 0 }) {
+  return raw.request(ApiKey.Fetch, version, {
+    ...defaultFetchRequest(),
+    ...wait,
+    maxBytes: 1 << 20,
+    topics: [{ topic: topic.name, topicId: topic.id, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20, replicaDirectoryId: NO_ID }] }],
+  });
+}
+
+function listOffset(topic: string, timestamp: number, version = 7) {
+  return raw.request(ApiKey.ListOffsets, version, {
+    ...defaultListOffsetsRequest(),
+    replicaId: -1,
+    topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 }] }],
+  });
+}
+
+async function createTopic(name: string): Promise<{ name: string; id: string }> {
+  const metadata = await raw.request(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [{ topicId: NO_ID, name }], allowAutoTopicCreation: true });
+  return { name, id: metadata.topics[0].topicId };
+}
+
+describe('produce and fetch', () => {
+  it('appends with flexible Produce v9 and reads back with Fetch v11 by name and v13 by topic id', async () => {
+    const topic = await createTopic('wire');
+    expect(topic.id).not.toBe(NO_ID);
+    const first = await produce('wire', makeBatch(jsHotPath, { records: 3, tag: 'a' }));
+    const second = await produce('wire', makeBatch(jsHotPath, { records: 2, tag: 'b' }), 7, 1);
+    expect(first.responses[0].partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0 });
+    expect(second.responses[0].partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 3 });
+    for (const version of [11, 13, 17]) {
+      const response = await fetchPartition(version, topic, 1);
+      const data = response.responses[0].partitions[0];
+      expect(data).toMatchObject({ errorCode: 0, highWatermark: 5, lastStableOffset: 5, logStartOffset: 0 });
+      expect(batchBaseOffsets(data.records as Buffer)).toEqual([0, 3]);
+      const values = decodeRecordBatches(data.records as Buffer).flatMap((b) => b.records.map((r) => String(r.value).slice(0, 2)));
+      expect(values).toEqual(['a0', 'a1', 'a2', 'b0', 'b1']);
+    }
+  });
+
+  it('answers an unknown topic id with UNKNOWN_TOPIC_ID and a bad offset with OFFSET_OUT_OF_RANGE', async () => {
+    const unknown = await fetchPartition(13, { name: '', id: 'AQIDBAUGBwgJCgsMDQ4PEA' }, 0);
+    expect(unknown.responses[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_ID);
+    const topic = await createTopic('ranges');
+    await produce('ranges', makeBatch(jsHotPath, { records: 2 }));
+    const beyond = await fetchPartition(11, topic, 7);
+    expect(beyond.responses[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: 2 });
+  });
+
+  it('holds a fetch until data arrives (long poll) and returns at once when it is there', async () => {
+    const topic = await createTopic('poll');
+    const waiting = fetchPartition(11, topic, 0, { maxWaitMs: 10_000, minBytes: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const other = await RawClient.connect(broker.port);
+    await other.request(ApiKey.Produce, 7, { ...defaultProduceRequest(), acks: 1, timeoutMs: 1000, topicData: [{ name: 'poll', partitionData: [{ index: 0, records: makeBatch(jsHotPath, { records: 1 }) }] }] });
+    other.close();
+    const response = await waiting;
+    expect(batchBaseOffsets(response.responses[0].partitions[0].records as Buffer)).toEqual([0]);
+  });
+
+  it('ends a long poll after max_wait_ms with an empty answer', async () => {
+    const topic = await createTopic('quiet');
+    const response = await fetchPartition(11, topic, 0, { maxWaitMs: 100, minBytes: 1 });
+    expect(response.responses[0].partitions[0]).toMatchObject({ errorCode: 0, highWatermark: 0 });
+    expect(response.responses[0].partitions[0].records?.length).toBe(0);
+  });
+});
+
+describe('list offsets', () => {
+  it('answers earliest, latest, max timestamp and by timestamp', async () => {
+    await createTopic('times');
+    const base = Date.now() - 60_000;
+    for (let i = 0; i < 5; i++) await produce('times', makeBatch(jsHotPath, { records: 2, timestamp: base + i * 1000 }));
+    const offsetOf = async (timestamp: number, version?: number) => (await listOffset('times', timestamp, version)).topics[0].partitions[0];
+    expect(await offsetOf(-2)).toMatchObject({ errorCode: 0, offset: 0 });
+    expect(await offsetOf(-1)).toMatchObject({ errorCode: 0, offset: 10 });
+    expect(await offsetOf(-3)).toMatchObject({ offset: 9, timestamp: base + 4001 });
+    expect(await offsetOf(base + 2001)).toMatchObject({ offset: 5, timestamp: base + 2001 });
+    expect(await offsetOf(base + 1500)).toMatchObject({ offset: 4, timestamp: base + 2000 });
+    expect(await offsetOf(base + 99_000)).toMatchObject({ offset: -1, timestamp: -1 });
+    expect(await offsetOf(-1, 1)).toMatchObject({ offset: 10 });
+  });
+});
+
+describe('restart', () => {
+  it('keeps topics, their ids and data across a restart', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const first = await startBroker({ logLevel: 'silent', dataDir: dir });
+      await first.registry.create('durable', 2);
+      const id = first.registry.get('durable')?.id;
+      await first.registry.get('durable')?.logs[1].append(makeBatch(jsHotPath, { records: 7 }));
+      await first.close();
+      const second = await startBroker({ logLevel: 'silent', dataDir: dir });
+      expect(second.clusterId).toBe(first.clusterId);
+      expect(second.registry.get('durable')?.id).toBe(id);
+      expect(second.registry.get('durable')?.logs[1].logEndOffset).toBe(7);
+      await second.close();
+    } finally {
+      cleanup();
+    }
+  });
+});
