@@ -1,4 +1,4 @@
-// The encodeBatch binding: unpacks the JavaScript records and header, then encodes.
+// The encodeBatchPacked binding: encodes a batch that src/hotpath/native-encode.ts packed.
 #ifndef SLUICE_NATIVE_ENCODE_BINDING_H_
 #define SLUICE_NATIVE_ENCODE_BINDING_H_
 
@@ -6,8 +6,11 @@
 
 namespace sluice {
 
-/** encodeBatch(records, header) -> Buffer; see HotPath.encodeBatch in src/hotpath/types.ts. */
-Napi::Value EncodeBatchBinding(const Napi::CallbackInfo& info);
+/**
+ * encodeBatchPacked(data, dataLength, meta, recordCount) -> Buffer; see EncodeBatchPacked in
+ * src/hotpath/native-encode.ts for the layout, and HotPath.encodeBatch for the result.
+ */
+Napi::Value EncodeBatchPackedBinding(const Napi::CallbackInfo& info);
 
 }  // namespace sluice
 

@@ -126,6 +126,8 @@ int ValidateBatches(uint8_t* buf, size_t length, int64_t assignFrom, int64_t lea
 }
 
 // ---- Encoding -------------------------------------------------------------------------
+// Two passes over the packed slots: the first checks them and sizes every record, so the
+// caller can allocate the batch once; the second writes it front to back, then the CRC.
 
 namespace {
 
@@ -157,64 +159,93 @@ inline uint8_t* WriteVarint(uint8_t* p, int64_t v) {
   return WriteUnsignedVarint(p, ZigZag32(static_cast<int32_t>(v)));
 }
 
-inline size_t NullableBytesSize(const NullableBytes& bytes) {
-  return VarintSize(bytes.length) + (bytes.length > 0 ? static_cast<size_t>(bytes.length) : 0);
+// A timestamp slot as an int64: exact for the safe integers the packer writes; anything else
+// only has to stay clear of undefined behaviour (NaN becomes 0, out of range saturates).
+inline int64_t TimestampSlot(double v) {
+  constexpr double kTwoTo63 = 9223372036854775808.0;  // exactly representable
+  if (v >= -kTwoTo63 && v < kTwoTo63) return static_cast<int64_t>(v);
+  return v > 0 ? INT64_MAX : v < 0 ? INT64_MIN : 0;
 }
 
-inline uint8_t* WriteNullableBytes(uint8_t* p, const NullableBytes& bytes) {
-  p = WriteVarint(p, bytes.length);
-  if (bytes.length > 0) {
-    std::memcpy(p, bytes.data, static_cast<size_t>(bytes.length));
-    p += bytes.length;
+// A length or count slot: from -1 (a null length) to below 2^31, else kBadSlot.
+constexpr int64_t kBadSlot = INT64_MIN;
+inline int64_t LengthSlot(double v) {
+  return v >= -1 && v < 2147483648.0 ? static_cast<int64_t>(v) : kBadSlot;
+}
+
+inline uint64_t BytesOf(int64_t length) { return length > 0 ? static_cast<uint64_t>(length) : 0; }
+
+inline size_t BytesFieldSize(int64_t length) { return VarintSize(length) + BytesOf(length); }
+
+// Writes a length varint and that many bytes from *data, which it advances.
+inline uint8_t* WriteBytesField(uint8_t* p, int64_t length, const uint8_t** data) {
+  p = WriteVarint(p, length);
+  if (length > 0) {
+    std::memcpy(p, *data, static_cast<size_t>(length));
+    p += length;
+    *data += length;
   }
   return p;
 }
 
-inline int64_t TimestampDelta(const RecordInput& record, int64_t baseTimestamp) {
-  return WrappingSubtract(record.timestamp, baseTimestamp);
+// The slots of one record, read.
+struct RecordSlots {
+  int64_t timestamp;
+  int64_t keyLength;
+  int64_t valueLength;
+  int64_t headerCount;
+};
+
+inline RecordSlots ReadRecord(const double* slots) {
+  return {TimestampSlot(slots[0]), LengthSlot(slots[1]), LengthSlot(slots[2]), LengthSlot(slots[3])};
 }
 
-// Bytes of a record after its length varint.
-size_t RecordBodySize(const RecordInput& record, const std::vector<HeaderInput>& headers,
-                      int64_t offsetDelta, int64_t baseTimestamp) {
+// Checks a record whose headers' slots start at headers[0] (headersLeft slots remain) and
+// sizes it: its body bytes, and the data bytes it takes (added to *dataBytes). False when
+// malformed: a bad length, a null header key, or more headers than slots.
+bool SizeRecord(const RecordSlots& record, const double* headers, size_t headersLeft,
+                int64_t offsetDelta, int64_t baseTimestamp, size_t* body, uint64_t* dataBytes) {
+  if (record.keyLength == kBadSlot || record.valueLength == kBadSlot || record.headerCount < 0 ||
+      static_cast<uint64_t>(record.headerCount) > headersLeft / kPackedHeaderSlots) {
+    return false;
+  }
   size_t size = 1;  // attributes
-  size += UnsignedVarintSize(ZigZag64(TimestampDelta(record, baseTimestamp)));
+  size += UnsignedVarintSize(ZigZag64(WrappingSubtract(record.timestamp, baseTimestamp)));
   size += VarintSize(offsetDelta);
-  size += NullableBytesSize(record.key) + NullableBytesSize(record.value);
-  size += VarintSize(static_cast<int64_t>(record.headerCount));
-  for (size_t h = record.firstHeader; h < record.firstHeader + record.headerCount; ++h) {
-    size += NullableBytesSize(headers[h].key) + NullableBytesSize(headers[h].value);
+  size += BytesFieldSize(record.keyLength) + BytesFieldSize(record.valueLength);
+  size += VarintSize(record.headerCount);
+  uint64_t bytes = BytesOf(record.keyLength) + BytesOf(record.valueLength);
+  for (int64_t h = 0; h < record.headerCount; ++h, headers += kPackedHeaderSlots) {
+    const int64_t keyLength = LengthSlot(headers[0]);
+    const int64_t valueLength = LengthSlot(headers[1]);
+    if (keyLength < 0 || valueLength == kBadSlot) return false;
+    size += BytesFieldSize(keyLength) + BytesFieldSize(valueLength);
+    bytes += BytesOf(keyLength) + BytesOf(valueLength);
   }
-  return size;
+  *body = size;
+  *dataBytes += bytes;
+  return true;
 }
 
-uint8_t* WriteRecord(uint8_t* p, const RecordInput& record,
-                     const std::vector<HeaderInput>& headers, int64_t offsetDelta,
-                     int64_t baseTimestamp) {
-  p = WriteVarint(p, static_cast<int64_t>(RecordBodySize(record, headers, offsetDelta, baseTimestamp)));
+// Writes a record that SizeRecord accepted.
+uint8_t* WriteRecord(uint8_t* p, const RecordSlots& record, const double* headers, uint32_t body,
+                     int64_t offsetDelta, int64_t baseTimestamp, const uint8_t** data) {
+  p = WriteVarint(p, static_cast<int64_t>(body));
   *p++ = 0;  // attributes
-  p = WriteUnsignedVarint(p, ZigZag64(TimestampDelta(record, baseTimestamp)));
+  p = WriteUnsignedVarint(p, ZigZag64(WrappingSubtract(record.timestamp, baseTimestamp)));
   p = WriteVarint(p, offsetDelta);
-  p = WriteNullableBytes(p, record.key);
-  p = WriteNullableBytes(p, record.value);
-  p = WriteVarint(p, static_cast<int64_t>(record.headerCount));
-  for (size_t h = record.firstHeader; h < record.firstHeader + record.headerCount; ++h) {
-    p = WriteNullableBytes(p, headers[h].key);
-    p = WriteNullableBytes(p, headers[h].value);
+  p = WriteBytesField(p, record.keyLength, data);
+  p = WriteBytesField(p, record.valueLength, data);
+  p = WriteVarint(p, record.headerCount);
+  for (int64_t h = 0; h < record.headerCount; ++h, headers += kPackedHeaderSlots) {
+    p = WriteBytesField(p, LengthSlot(headers[0]), data);
+    p = WriteBytesField(p, LengthSlot(headers[1]), data);
   }
   return p;
 }
 
-int64_t MaxRecordTimestamp(const std::vector<RecordInput>& records, int64_t baseTimestamp) {
-  if (records.empty()) return baseTimestamp;
-  int64_t max = records[0].timestamp;
-  for (const RecordInput& record : records) max = record.timestamp > max ? record.timestamp : max;
-  return max;
-}
-
-void WriteHeader(uint8_t* out, size_t size, const BatchHeaderInput& header,
-                 const std::vector<RecordInput>& records) {
-  const int32_t count = static_cast<int32_t>(records.size());
+void WriteHeader(uint8_t* out, size_t size, const BatchHeaderInput& header, int32_t count,
+                 int64_t maxTimestamp) {
   WriteI64BE(out + kBaseOffsetAt, header.baseOffset);
   WriteI32BE(out + kBatchLengthAt, static_cast<int32_t>(size - kLogOverhead));
   WriteI32BE(out + kPartitionLeaderEpochAt, header.partitionLeaderEpoch);
@@ -222,7 +253,7 @@ void WriteHeader(uint8_t* out, size_t size, const BatchHeaderInput& header,
   WriteI16BE(out + kAttributesAt, header.attributes);
   WriteI32BE(out + kLastOffsetDeltaAt, count - 1);
   WriteI64BE(out + kBaseTimestampAt, header.baseTimestamp);
-  WriteI64BE(out + kMaxTimestampAt, MaxRecordTimestamp(records, header.baseTimestamp));
+  WriteI64BE(out + kMaxTimestampAt, maxTimestamp);
   WriteI64BE(out + kProducerIdAt, header.producerId);
   WriteI16BE(out + kProducerEpochAt, header.producerEpoch);
   WriteI32BE(out + kBaseSequenceAt, header.baseSequence);
@@ -231,24 +262,46 @@ void WriteHeader(uint8_t* out, size_t size, const BatchHeaderInput& header,
 
 }  // namespace
 
-size_t EncodedBatchSize(const std::vector<RecordInput>& records,
-                        const std::vector<HeaderInput>& headers, int64_t baseTimestamp) {
-  uint64_t size = kHeaderBytes;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const size_t body = RecordBodySize(records[i], headers, static_cast<int64_t>(i), baseTimestamp);
-    size += VarintSize(static_cast<int64_t>(body)) + body;
+int PackedBatchSize(const PackedRecords& records, int64_t baseTimestamp, uint32_t* bodySizes,
+                    size_t* size) {
+  const double* headers = records.headers;
+  size_t headersLeft = records.headerSlots;
+  uint64_t dataBytes = 0;
+  uint64_t total = kHeaderBytes;
+  for (size_t i = 0; i < records.count; ++i) {
+    const RecordSlots record = ReadRecord(records.records + kPackedRecordSlots * i);
+    size_t body = 0;
+    if (!SizeRecord(record, headers, headersLeft, static_cast<int64_t>(i), baseTimestamp, &body,
+                    &dataBytes)) {
+      return kPackedMalformed;
+    }
+    const size_t headerSlots = kPackedHeaderSlots * static_cast<size_t>(record.headerCount);
+    headers += headerSlots;
+    headersLeft -= headerSlots;
+    // A body beyond 32 bits makes the batch too large, refused below before any use.
+    bodySizes[i] = static_cast<uint32_t>(body);
+    total += VarintSize(static_cast<int64_t>(body)) + body;
   }
-  if (size - kLogOverhead > kMaxBatchLength) return 0;
-  return static_cast<size_t>(size);
+  if (dataBytes > records.dataLength) return kPackedMalformed;
+  if (total - kLogOverhead > kMaxBatchLength) return kPackedTooLarge;
+  *size = static_cast<size_t>(total);
+  return kPackedOk;
 }
 
-void EncodeBatch(const std::vector<RecordInput>& records, const std::vector<HeaderInput>& headers,
-                 const BatchHeaderInput& header, uint8_t* out, size_t size) {
-  WriteHeader(out, size, header, records);
+void EncodePackedBatch(const PackedRecords& records, const BatchHeaderInput& header,
+                       const uint32_t* bodySizes, uint8_t* out, size_t size) {
+  const uint8_t* data = records.data;
+  const double* headers = records.headers;
+  int64_t maxTimestamp = header.baseTimestamp;  // for no records; the loader never passes none
   uint8_t* p = out + kHeaderBytes;
-  for (size_t i = 0; i < records.size(); ++i) {
-    p = WriteRecord(p, records[i], headers, static_cast<int64_t>(i), header.baseTimestamp);
+  for (size_t i = 0; i < records.count; ++i) {
+    const RecordSlots record = ReadRecord(records.records + kPackedRecordSlots * i);
+    if (i == 0 || record.timestamp > maxTimestamp) maxTimestamp = record.timestamp;
+    p = WriteRecord(p, record, headers, bodySizes[i], static_cast<int64_t>(i), header.baseTimestamp,
+                    &data);
+    headers += kPackedHeaderSlots * static_cast<size_t>(record.headerCount);
   }
+  WriteHeader(out, size, header, static_cast<int32_t>(records.count), maxTimestamp);
   // Last, once every byte it covers is in place.
   WriteU32BE(out + kCrcAt, Crc32c(0, out + kAttributesAt, size - kAttributesAt));
 }

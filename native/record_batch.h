@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace sluice {
 
@@ -40,25 +39,6 @@ enum ValidateSlot : int {
 int ValidateBatches(uint8_t* buf, size_t length, int64_t assignFrom, int64_t leaderEpoch,
                     double* out);
 
-/** A byte range that may be null (length -1), as record keys and values are. */
-struct NullableBytes {
-  const uint8_t* data = nullptr;
-  int64_t length = -1;
-};
-
-struct HeaderInput {
-  NullableBytes key;  // UTF-8, never null
-  NullableBytes value;
-};
-
-struct RecordInput {
-  NullableBytes key;
-  NullableBytes value;
-  int64_t timestamp = 0;
-  size_t firstHeader = 0;  // index into the headers vector
-  size_t headerCount = 0;
-};
-
 struct BatchHeaderInput {
   int64_t baseOffset = 0;
   int32_t partitionLeaderEpoch = 0;
@@ -70,16 +50,45 @@ struct BatchHeaderInput {
 };
 
 /**
- * Bytes of the uncompressed v2 batch holding these records, log overhead included; 0 when
- * batchLength would not fit an int32 (the batch cannot be encoded). baseTimestamp matters
- * because the record timestamps are stored as varint deltas from it.
+ * The records of a batch as src/hotpath/native-encode.ts packs them (see EncodeBatchPacked
+ * there). Lengths are -1 for null; header keys are UTF-8 already and never null. The bytes
+ * the lengths take lie back to back in `data`, in record order: key, value, then per header
+ * its key and value.
  */
-size_t EncodedBatchSize(const std::vector<RecordInput>& records,
-                        const std::vector<HeaderInput>& headers, int64_t baseTimestamp);
+struct PackedRecords {
+  const uint8_t* data = nullptr;
+  size_t dataLength = 0;
+  /** kPackedRecordSlots per record: timestamp, key length, value length, header count. */
+  const double* records = nullptr;
+  size_t count = 0;
+  /** kPackedHeaderSlots per header of every record, in order: key length, value length. */
+  const double* headers = nullptr;
+  size_t headerSlots = 0;
+};
 
-/** Writes the batch into out, which has exactly EncodedBatchSize(records, headers) bytes. */
-void EncodeBatch(const std::vector<RecordInput>& records, const std::vector<HeaderInput>& headers,
-                 const BatchHeaderInput& header, uint8_t* out, size_t size);
+constexpr size_t kPackedRecordSlots = 4;
+constexpr size_t kPackedHeaderSlots = 2;
+
+enum PackedStatus : int {
+  kPackedOk = 0,
+  /** batchLength would not fit an int32: the batch cannot be encoded. */
+  kPackedTooLarge = 1,
+  /** The slots name more headers or bytes than there are, or hold an invalid length. */
+  kPackedMalformed = 2,
+};
+
+/**
+ * Checks the packed records and sizes the uncompressed v2 batch holding them: stores each
+ * record's body size (its bytes after the length varint) in bodySizes[0, count) and the batch
+ * size, log overhead included, in *size. Record timestamps are stored as varint deltas from
+ * baseTimestamp. Returns a PackedStatus; the outputs are meaningful only for kPackedOk.
+ */
+int PackedBatchSize(const PackedRecords& records, int64_t baseTimestamp, uint32_t* bodySizes,
+                    size_t* size);
+
+/** Writes the batch into out, which has exactly the size PackedBatchSize gave. */
+void EncodePackedBatch(const PackedRecords& records, const BatchHeaderInput& header,
+                       const uint32_t* bodySizes, uint8_t* out, size_t size);
 
 }  // namespace sluice
 
