@@ -9,11 +9,13 @@ import { writeFileAtomic, writeOffsetFile } from './checkpoint.js';
 import { resolveLogConfig, type LogConfig } from './config.js';
 import { StorageError } from './errors.js';
 import { CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE, RECOVERY_POINT_FILE } from './file-names.js';
+import { FlushTimers } from './flush-timers.js';
 import { GroupCommit } from './group-commit.js';
 import { consoleLogger, loadLog, type LoadedLog, type StorageLogger } from './log-loader.js';
 import { LogWriter } from './log-writer.js';
 import { segmentsBeyondRetention } from './retention.js';
 import { Segment } from './segment.js';
+import { batchAtTimestamp, newestTimestamp, readFromSegments, segmentsWhollyBelow } from './segment-lookup.js';
 
 export interface PartitionLogOptions {
   readonly config?: Partial<LogConfig>;
@@ -41,7 +43,7 @@ export class PartitionLog {
   private readonly segments: Segment[];
   private readonly writer: LogWriter;
   private readonly commit: GroupCommit;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers: FlushTimers;
   private nextOffsetToAssign: number;
   private startOffset: number;
   private flushedOffset: number;
@@ -64,7 +66,8 @@ export class PartitionLog {
     this.recoveryPoint = Math.min(loaded.recoveryPoint, this.nextOffsetToAssign);
     this.writer = new LogWriter(hotpath, this.nextOffsetToAssign, () => this.notifyAppend());
     this.commit = new GroupCommit(() => this.syncDirtySegments());
-    this.startTimers();
+    this.timers = new FlushTimers({ flushIfDirty: () => this.backgroundFlush(), checkpoint: () => this.backgroundCheckpoint() });
+    this.timers.start(this.settings);
   }
 
   static async open(dir: string, options: PartitionLogOptions = {}): Promise<PartitionLog> {
@@ -87,8 +90,7 @@ export class PartitionLog {
     this.assertOpen();
     this.settings = resolveLogConfig(overrides);
     for (const segment of this.segments) segment.reconfigure(this.settings);
-    this.timers.splice(0).forEach(clearInterval);
-    this.startTimers();
+    this.timers.start(this.settings);
   }
 
   /** First offset still in the log. */
@@ -165,30 +167,18 @@ export class PartitionLog {
     if (offset < this.startOffset || offset > end) {
       throw new StorageError('OFFSET_OUT_OF_RANGE', `offset outside [${this.startOffset}, ${end}]`, this.dir, offset);
     }
-    for (let i = this.segmentIndexFor(offset); i < this.segments.length && offset < end; i++) {
-      const bytes = await this.segments[i].read(offset, maxBytes, minOneBatch);
-      if (bytes !== null) return bytes;
-    }
-    return Buffer.alloc(0);
+    return readFromSegments(this.segments, offset, end, maxBytes, minOneBatch);
   }
 
   /** The first batch whose max timestamp is at or after `timestamp`, as bytes; null when none. */
-  async readBatchAtTimestamp(timestamp: number): Promise<Buffer | null> {
+  readBatchAtTimestamp(timestamp: number): Promise<Buffer | null> {
     this.assertOpen();
-    for (const segment of this.segments) {
-      const batch = await segment.findBatchByTimestamp(timestamp);
-      if (batch !== null && batch.lastOffset >= this.startOffset) return segment.readBatch(batch);
-    }
-    return null;
+    return batchAtTimestamp(this.segments, timestamp, this.startOffset);
   }
 
   /** Largest timestamp in the log and the last offset of the batch carrying it; -1s when empty. */
   get maxTimestampAndOffset(): { timestamp: number; offset: number } {
-    let best = { timestamp: -1, offset: -1 };
-    for (const segment of this.segments) {
-      if (segment.maxTimestampSoFar > best.timestamp) best = { timestamp: segment.maxTimestampSoFar, offset: segment.offsetOfMaxTimestampSoFar };
-    }
-    return best;
+    return newestTimestamp(this.segments);
   }
 
   /** fdatasyncs everything written so far (and what arrives meanwhile shares the sync). */
@@ -214,9 +204,7 @@ export class PartitionLog {
     if (offset <= this.startOffset) return this.startOffset;
     this.startOffset = offset;
     if (offset === this.nextOffsetToAssign && !this.active.isEmpty) this.roll();
-    let whollyBelow = 0;
-    while (whollyBelow < this.segments.length - 1 && this.segments[whollyBelow].nextOffset <= offset) whollyBelow++;
-    this.dropOldestSegments(whollyBelow);
+    this.dropOldestSegments(segmentsWhollyBelow(this.segments, offset));
     writeOffsetFile(join(this.dir, LOG_START_OFFSET_FILE), this.startOffset);
     return this.startOffset;
   }
@@ -225,7 +213,7 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.timers.forEach(clearInterval);
+    this.timers.stop();
     await this.writer.drained();
     await this.commit.request();
     this.active.sealTimeIndex();
@@ -238,7 +226,7 @@ export class PartitionLog {
   abandon(): void {
     this.closed = true;
     this.abandoned = true;
-    this.timers.forEach(clearInterval);
+    this.timers.stop();
     this.segments.forEach((segment) => segment.close());
   }
 
@@ -281,13 +269,6 @@ export class PartitionLog {
     this.flushedOffset = Math.max(this.flushedOffset, upTo);
   }
 
-  private startTimers(): void {
-    if (this.config.flushPolicy === 'interval') {
-      this.timers.push(setInterval(() => this.backgroundFlush(), this.config.flushMs).unref());
-    }
-    this.timers.push(setInterval(() => this.backgroundCheckpoint(), this.config.checkpointMs).unref());
-  }
-
   private backgroundFlush(): void {
     if (this.closed || this.writer.writtenOffset <= this.flushedOffset) return;
     this.commit.request().catch((error: unknown) => this.logger.warn('background flush failed', { dir: this.dir, error: String(error) }));
@@ -314,18 +295,6 @@ export class PartitionLog {
       this.startOffset = firstBase;
       writeOffsetFile(join(this.dir, LOG_START_OFFSET_FILE), this.startOffset);
     }
-  }
-
-  /** Index of the last segment whose base offset <= offset. */
-  private segmentIndexFor(offset: number): number {
-    let low = 0;
-    let high = this.segments.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1;
-      if (this.segments[middle].baseOffset <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low;
   }
 
   private notifyAppend(): void {
