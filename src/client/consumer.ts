@@ -1,0 +1,234 @@
+// The consumer: reads assigned partitions from chosen offsets, as an async iterator.
+//
+//   consumer.assign([{ topic: 'events', partition: 0, offset: 'earliest' }]);
+//   for await (const message of consumer) { ... }
+//
+// Each fetch round resolves pending 'earliest'/'latest' positions (ListOffsets), sends one Fetch
+// per leader for the partitions that are not paused, and buffers the messages; the iterator
+// hands them out one by one and fetches again when the buffer is empty. seek() and pause()
+// drop what is buffered for the partition, and answers to fetches sent before them are ignored.
+//
+// Group membership (a later issue) plugs in from the outside: a group member calls assign()
+// with the partitions the coordinator gave it (offsets from OffsetFetch, or none to use
+// autoOffsetReset), reads position() to commit, and calls assign() again on rebalance.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode } from '../protocol/index.js';
+import type { Cluster } from './cluster.js';
+import { KafkaClientError, isRetriable, needsMetadataRefresh } from './errors.js';
+import type { ConsumedMessage } from './fetch-records.js';
+import { fetchFromLeader, type FetchSettings, type FetchTarget, type PartitionOutcome } from './fetcher.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type IsolationLevel } from './list-offsets.js';
+import { backoffDelay } from './retry.js';
+import { PartitionStates, type OffsetSpec, type PartitionState, type TopicPartition } from './partition-states.js';
+
+export type { ConsumedMessage } from './fetch-records.js';
+export type { OffsetSpec, TopicPartition } from './partition-states.js';
+export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
+
+export interface Assignment extends TopicPartition {
+  /** Where to start; autoOffsetReset when missing. */
+  readonly offset?: OffsetSpec;
+}
+
+export interface ConsumerOptions {
+  /** Longest time the broker holds a Fetch waiting for minBytes (500 ms). */
+  readonly maxWaitMs?: number;
+  /** Bytes the broker waits for before answering a Fetch (1). */
+  readonly minBytes?: number;
+  /** Bytes per Fetch response (52428800, Kafka's fetch.max.bytes). */
+  readonly maxBytes?: number;
+  /** Bytes per partition per Fetch (1048576); grows when a single batch does not fit. */
+  readonly maxBytesPerPartition?: number;
+  /** 'read_uncommitted' (default) or 'read_committed' (hides aborted transactions). */
+  readonly isolationLevel?: IsolationLevel;
+  /** Where to go when an offset is out of range or none was given ('latest'; 'none' = throw). */
+  readonly autoOffsetReset?: AutoOffsetReset;
+}
+
+export class Consumer implements AsyncIterable<ConsumedMessage> {
+  private readonly states: PartitionStates;
+  private readonly settings: FetchSettings;
+  private readonly autoOffsetReset: AutoOffsetReset;
+  private buffer: ConsumedMessage[] = [];
+  private closed = false;
+  private consecutiveFailures = 0;
+  private wake: () => void = () => undefined;
+  private readonly closing: Promise<void>;
+  private signalClosed: () => void = () => undefined;
+
+  constructor(
+    private readonly cluster: Cluster,
+    options: ConsumerOptions = {},
+  ) {
+    this.settings = {
+      maxWaitMs: options.maxWaitMs ?? 500,
+      minBytes: options.minBytes ?? 1,
+      maxBytes: options.maxBytes ?? 52_428_800,
+      isolation: options.isolationLevel ?? 'read_uncommitted',
+    };
+    this.autoOffsetReset = options.autoOffsetReset ?? 'latest';
+    this.states = new PartitionStates(options.maxBytesPerPartition ?? 1_048_576);
+    this.closing = new Promise((resolve) => (this.signalClosed = resolve));
+  }
+
+  /** Replaces the assignment. Partitions kept without an offset keep their position. */
+  assign(assignments: readonly Assignment[]): void {
+    const kept = this.states.replace(assignments, (offset) => this.startingPoint(offset));
+    this.buffer = this.buffer.filter((m) => kept.has(this.states.key(m)));
+    this.wake();
+  }
+
+  assignment(): TopicPartition[] {
+    return this.states.all().map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  /** Moves a partition's position; the next message from it has this offset (or the earliest/latest one). */
+  seek(topic: string, partition: number, offset: OffsetSpec): void {
+    const state = this.states.require(topic, partition);
+    this.dropBuffered(state);
+    this.states.moveTo(state, offset);
+    this.wake();
+  }
+
+  /** Offset of the next message the iterator will hand out for the partition; null while being resolved. */
+  position(topic: string, partition: number): number | null {
+    const state = this.states.require(topic, partition);
+    return this.buffer.find((m) => m.topic === topic && m.partition === partition)?.offset ?? state.fetchOffset;
+  }
+
+  /** Stops fetching the partitions; buffered messages from them are put back (fetched again on resume). */
+  pause(partitions: readonly TopicPartition[]): void {
+    for (const { topic, partition } of partitions) {
+      const state = this.states.require(topic, partition);
+      const first = this.dropBuffered(state);
+      if (first !== undefined) this.states.moveTo(state, first);
+      state.paused = true;
+      state.version++;
+    }
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    for (const { topic, partition } of partitions) this.states.require(topic, partition).paused = false;
+    this.wake();
+  }
+
+  paused(): TopicPartition[] {
+    return this.states.all().filter((s) => s.paused).map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  /** Ends iteration and closes the connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.signalClosed();
+    this.wake();
+    this.cluster.close();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<ConsumedMessage, void, undefined> {
+    while (!this.closed) {
+      const message = this.buffer.shift();
+      if (message !== undefined) yield message;
+      else await this.runRound();
+    }
+  }
+
+  /** One fetch round, cut short by close(). */
+  private async runRound(): Promise<void> {
+    const round = this.fetchRound();
+    round.catch(() => undefined); // when close() wins the race, a failing round is of no interest
+    await Promise.race([round, this.closing]);
+  }
+
+  private async fetchRound(): Promise<void> {
+    try {
+      await this.resolveResets();
+      const fetchable = this.states.all().filter((s) => !s.paused && s.fetchOffset !== null);
+      if (fetchable.length === 0) return await this.nextChange();
+      const retriable = await this.fetchAll(fetchable);
+      if (retriable !== null) throw retriable;
+      this.consecutiveFailures = 0;
+    } catch (error) {
+      if (!isRetriable(error) || this.consecutiveFailures >= this.cluster.retry.retries) throw error;
+      if (needsMetadataRefresh(error)) await this.cluster.refreshMetadata(this.states.topics()).catch(() => undefined);
+      await sleep(backoffDelay(this.consecutiveFailures++, this.cluster.retry));
+    }
+  }
+
+  /** Fetches from every leader at once; returns the first retriable partition error, if any. */
+  private async fetchAll(states: PartitionState[]): Promise<KafkaClientError | null> {
+    const byLeader = new Map<number, { target: FetchTarget; version: number }[]>();
+    for (const state of states) {
+      const topic = await this.cluster.topic(state.topic);
+      const { nodeId } = await this.cluster.leaderFor(state.topic, state.partition);
+      const target = { topic: state.topic, topicId: topic.topicId, partition: state.partition, fetchOffset: state.fetchOffset as number, maxBytes: state.maxBytes };
+      byLeader.set(nodeId, [...(byLeader.get(nodeId) ?? []), { target, version: state.version }]);
+    }
+    const results = await Promise.all(
+      [...byLeader].map(async ([nodeId, sent]) => ({ sent, outcomes: await fetchFromLeader(this.cluster, nodeId, sent.map((s) => s.target), this.settings) })),
+    );
+    let retriable: KafkaClientError | null = null;
+    for (const { sent, outcomes } of results) {
+      outcomes.forEach((outcome, i) => {
+        const error = this.apply(outcome, sent[i].version);
+        retriable ??= error;
+      });
+    }
+    return retriable;
+  }
+
+  /** Takes one partition's outcome in, unless the partition moved since the fetch was sent. */
+  private apply(outcome: PartitionOutcome, sentVersion: number): KafkaClientError | null {
+    const state = this.states.get(outcome.target.topic, outcome.target.partition);
+    if (state === undefined || state.version !== sentVersion || state.paused || this.closed) return null;
+    if (outcome.kind === 'error') return this.onPartitionError(state, outcome.error);
+    const { fetched } = outcome;
+    if (fetched.incomplete) this.states.growMaxBytes(state, this.settings.maxBytes);
+    this.buffer.push(...fetched.messages);
+    state.fetchOffset = fetched.nextOffset;
+    return null;
+  }
+
+  private onPartitionError(state: PartitionState, error: KafkaClientError): KafkaClientError | null {
+    if (error.code === ErrorCode.OFFSET_OUT_OF_RANGE && this.autoOffsetReset !== 'none') {
+      this.states.moveTo(state, this.autoOffsetReset);
+      return null;
+    }
+    if (error.retriable) return error;
+    throw error;
+  }
+
+  private async resolveResets(): Promise<void> {
+    const pending = this.states.all().filter((s) => s.reset !== null && !s.paused);
+    if (pending.length === 0) return;
+    const versions = new Map(pending.map((s) => [s, s.version]));
+    const queries = pending.map((s) => ({ topic: s.topic, partition: s.partition, timestamp: s.reset === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP }));
+    const answers = await listOffsets(this.cluster, queries, this.settings.isolation);
+    pending.forEach((state, i) => {
+      if (state.version === versions.get(state) && state.reset !== null) this.states.resolved(state, answers[i].offset);
+    });
+  }
+
+  private startingPoint(offset: OffsetSpec | undefined): OffsetSpec {
+    if (offset !== undefined) return offset;
+    if (this.autoOffsetReset === 'none') throw new RangeError("an offset is needed for every partition when autoOffsetReset is 'none'");
+    return this.autoOffsetReset;
+  }
+
+  /** Removes the partition's buffered messages; returns the first one's offset. */
+  private dropBuffered(state: PartitionState): number | undefined {
+    const first = this.buffer.find((m) => m.topic === state.topic && m.partition === state.partition)?.offset;
+    if (first !== undefined) this.buffer = this.buffer.filter((m) => m.topic !== state.topic || m.partition !== state.partition);
+    return first;
+  }
+
+  /** Resolves at the next assign/seek/resume/close. */
+  private nextChange(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = () => undefined;
+        resolve();
+      };
+    });
+  }
+}

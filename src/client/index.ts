@@ -1,0 +1,33 @@
+// The sluice Kafka client: createClient() and the types around it. Lower layers (Connection,
+// Cluster) are exported for tools and tests that need a raw request.
+export { createClient } from './client.js';
+export type { Client, ClientOptions } from './client.js';
+export { Producer } from './producer.js';
+export type { Acks, CompressionType, Message, PartitionOffsets, Partitioner, ProducerOptions, SendOptions } from './producer.js';
+export { Consumer } from './consumer.js';
+export type { Assignment, AutoOffsetReset, ConsumedMessage, ConsumerOptions, OffsetSpec, TopicPartition } from './consumer.js';
+export { Admin } from './admin.js';
+export type {
+  AdminOptions,
+  ConfigDescription,
+  ConfigEntry,
+  ConfigResource,
+  ConfigResourceType,
+  CreatedTopic,
+  NewTopic,
+  PartitionOffset,
+  TopicDescription,
+} from './admin.js';
+export type { IsolationLevel } from './list-offsets.js';
+export { KafkaClientError, isRetriable } from './errors.js';
+export type { ErrorContext } from './errors.js';
+export { DefaultPartitioner, murmur2, partitionForKey } from './partitioner.js';
+export { Cluster, parseHostPort } from './cluster.js';
+export type { ClusterOptions } from './cluster.js';
+export { Connection } from './connection.js';
+export type { ConnectionOptions, RequestOptions, Response } from './connection.js';
+export type { BrokerAddress, PartitionMetadata, TopicMetadata } from './metadata-cache.js';
+export { chooseVersion } from './negotiate.js';
+export type { BrokerVersions, VersionRange } from './negotiate.js';
+export { backoffDelay, DEFAULT_RETRY } from './retry.js';
+export type { RetryOptions } from './retry.js';

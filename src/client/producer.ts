@@ -1,0 +1,288 @@
+// The producer: send() places each message on a partition (explicit, or murmur2 of the key as
+// the Java client and kafkajs do, or round-robin without a key), hands it to the accumulator,
+// and resolves once the broker acknowledged the batches holding its messages. The sender half
+// turns sendable batches into one Produce request per leader, encodes each batch once (native
+// encoder through the hot path; gzip on the thread pool), and retries retriable errors with
+// backoff, refreshing metadata when the leader may have moved. Delivery is at least once: a
+// batch whose answer got lost is sent again.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiKey, ErrorCode, type ProduceRequest, type ProduceResponse } from '../protocol/index.js';
+import { assertSupportedCompression, encodeRecordBatchAsync, type Bytes, type ProducerHeaders, type ProducerRecord, type SupportedCompression } from '../records/index.js';
+import { Accumulator, type Acks, type BatchResult, type ProducerBatch } from './accumulator.js';
+import type { Cluster } from './cluster.js';
+import { KafkaClientError, isRetriable, needsMetadataRefresh, networkError } from './errors.js';
+import { DefaultPartitioner } from './partitioner.js';
+import { backoffDelay } from './retry.js';
+
+export type { Acks } from './accumulator.js';
+export type CompressionType = SupportedCompression;
+
+/** Picks a partition for a message without an explicit one. */
+export type Partitioner = (key: Buffer | null, partitionCount: number, topic: string) => number;
+
+export interface ProducerOptions {
+  /** Wait this long for more records before sending a batch (5 ms; 0 = send at once). */
+  readonly lingerMs?: number;
+  /** Send a partition's batch as soon as it holds this many bytes (16384). */
+  readonly batchSize?: number;
+  /** -1 = all in-sync replicas (default), 1 = leader only, 0 = no acknowledgement. */
+  readonly acks?: Acks;
+  readonly compression?: CompressionType;
+  /** How long the broker may take to meet acks (30000 ms). */
+  readonly ackTimeoutMs?: number;
+  /** Defaults to murmur2 for keys (Java/kafkajs compatible) and round-robin without. */
+  readonly partitioner?: Partitioner;
+}
+
+export interface Message {
+  readonly key?: Bytes;
+  readonly value: Bytes;
+  readonly headers?: ProducerHeaders;
+  readonly partition?: number;
+  /** Milliseconds since the epoch; the time of send() when missing. */
+  readonly timestamp?: number;
+}
+
+export interface SendOptions {
+  readonly topic: string;
+  readonly messages: readonly Message[];
+  readonly acks?: Acks;
+  readonly compression?: CompressionType;
+}
+
+/** The outcome for one partition of a send() call. */
+export interface PartitionOffsets {
+  readonly topic: string;
+  readonly partition: number;
+  /** Offset of this call's first message in the partition; -1 with acks=0. */
+  readonly baseOffset: number;
+  /** Messages of this call written to the partition (at consecutive offsets when sent in one batch). */
+  readonly count: number;
+  /** Broker append time when the topic uses LogAppendTime, else -1. */
+  readonly logAppendTime: number;
+}
+
+interface Placed {
+  readonly partition: number;
+  readonly batch: ProducerBatch;
+  readonly index: number;
+}
+
+export class Producer {
+  private readonly accumulator: Accumulator;
+  private readonly partitioner: Partitioner;
+  private readonly acks: Acks;
+  private readonly compression: CompressionType;
+  private readonly ackTimeoutMs: number;
+  private closed = false;
+
+  constructor(
+    private readonly cluster: Cluster,
+    options: ProducerOptions = {},
+  ) {
+    this.accumulator = new Accumulator({
+      batchSize: options.batchSize ?? 16_384,
+      lingerMs: options.lingerMs ?? 5,
+      onReady: () => this.sendReady(),
+    });
+    const fallback = new DefaultPartitioner();
+    this.partitioner = options.partitioner ?? ((key, count) => fallback.partition(key, count));
+    this.acks = checkAcks(options.acks ?? -1);
+    this.compression = options.compression ?? 'none';
+    assertSupportedCompression(this.compression);
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
+  }
+
+  /** Connects to a bootstrap broker (send() does it on demand as well). */
+  async connect(): Promise<void> {
+    await this.cluster.anyConnection();
+  }
+
+  /** Sends messages to one topic; resolves when every partition acknowledged them (per `acks`). */
+  async send(options: SendOptions): Promise<PartitionOffsets[]> {
+    if (this.closed) throw networkError('the producer is closed');
+    const acks = checkAcks(options.acks ?? this.acks);
+    const compression = options.compression ?? this.compression;
+    assertSupportedCompression(compression);
+    if (options.messages.length === 0) return [];
+    options.messages.forEach(checkMessage);
+    const topic = await this.cluster.topic(options.topic);
+    const now = Date.now();
+    // Choose every partition before appending anything, so a bad one leaves nothing half-sent.
+    const targets = options.messages.map((message) => ({ message, partition: this.partitionOf(options.topic, topic.partitions.length, message) }));
+    const placed = targets.map(({ message, partition }) => this.place(options.topic, partition, message, now, { acks, compression }));
+    const results = new Map(await Promise.all(uniqueBatches(placed).map(async (batch) => [batch, await batch.done] as const)));
+    return summarize(options.topic, placed, results);
+  }
+
+  /** Sends everything lingering now and waits for the answers. */
+  async flush(): Promise<void> {
+    await this.accumulator.flush();
+  }
+
+  /** Flushes, then closes the connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.accumulator.flush();
+    this.cluster.close();
+  }
+
+  private partitionOf(topic: string, partitionCount: number, message: Message): number {
+    const partition = message.partition ?? this.partitioner(toKeyBuffer(message.key), partitionCount, topic);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= partitionCount) {
+      throw new KafkaClientError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${partition} does not exist (the topic has ${partitionCount})`, { topic }, false);
+    }
+    return partition;
+  }
+
+  private place(topic: string, partition: number, message: Message, now: number, options: { acks: Acks; compression: CompressionType }): Placed {
+    const record: ProducerRecord = { key: toKeyBuffer(message.key), value: message.value, headers: message.headers, timestamp: message.timestamp ?? now };
+    const { batch, index } = this.accumulator.append(topic, partition, record, options);
+    return { partition, batch, index };
+  }
+
+  private sendReady(): void {
+    const batches = this.accumulator.drain();
+    if (batches.length > 0) void this.sendBatches(batches);
+  }
+
+  private async sendBatches(batches: ProducerBatch[]): Promise<void> {
+    const groups = new Map<string, { nodeId: number; acks: Acks; batches: ProducerBatch[] }>();
+    const failures: Promise<void>[] = [];
+    for (const batch of batches) {
+      try {
+        const { nodeId } = await this.cluster.leaderFor(batch.topic, batch.partition);
+        const groupKey = `${nodeId}/${batch.options.acks}`;
+        const group = groups.get(groupKey) ?? { nodeId, acks: batch.options.acks, batches: [] };
+        group.batches.push(batch);
+        groups.set(groupKey, group);
+      } catch (error) {
+        failures.push(this.onBatchError(batch, error)); // its backoff must not hold up the others
+      }
+    }
+    const sends = [...groups.values()].map((group) => this.sendGroup(group.nodeId, group.acks, group.batches));
+    await Promise.all([...sends, ...failures]);
+  }
+
+  /** One Produce request carrying one batch per partition, all led by the same broker. */
+  private async sendGroup(nodeId: number, acks: Acks, batches: ProducerBatch[]): Promise<void> {
+    const encoded = await this.encodeAll(batches);
+    if (encoded.length === 0) return;
+    let response: ProduceResponse | undefined;
+    try {
+      const connection = this.cluster.connectionTo(nodeId);
+      const request = this.produceRequest(acks, encoded);
+      const reply = await connection.request(ApiKey.Produce, () => request, { expectResponse: acks !== 0, idempotent: false });
+      response = reply.body;
+    } catch (error) {
+      await Promise.all(encoded.map((batch) => this.onBatchError(batch, error)));
+      return;
+    }
+    await Promise.all(encoded.map((batch) => this.onBatchAnswer(batch, acks === 0 ? undefined : response)));
+  }
+
+  /** Encodes each batch once (a retry resends the same bytes); a batch that cannot be encoded fails alone. */
+  private async encodeAll(batches: ProducerBatch[]): Promise<ProducerBatch[]> {
+    const outcomes = await Promise.allSettled(batches.map(encodeOnce));
+    const encoded: ProducerBatch[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') encoded.push(batches[i]);
+      else this.giveUp(batches[i], outcome.reason);
+    });
+    return encoded;
+  }
+
+  private produceRequest(acks: Acks, batches: ProducerBatch[]): ProduceRequest {
+    const byTopic = new Map<string, ProduceRequest['topicData'][number]>();
+    for (const batch of batches) {
+      const topic = byTopic.get(batch.topic) ?? { name: batch.topic, partitionData: [] };
+      topic.partitionData.push({ index: batch.partition, records: batch.encoded });
+      byTopic.set(batch.topic, topic);
+    }
+    return { transactionalId: null, acks, timeoutMs: this.ackTimeoutMs, topicData: [...byTopic.values()] };
+  }
+
+  private async onBatchAnswer(batch: ProducerBatch, response: ProduceResponse | undefined): Promise<void> {
+    if (response === undefined) return this.finish(batch, { baseOffset: -1, logAppendTime: -1 });
+    const answer = response.responses.find((t) => t.name === batch.topic)?.partitionResponses.find((p) => p.index === batch.partition);
+    if (answer === undefined) {
+      return this.onBatchError(batch, new KafkaClientError(ErrorCode.UNKNOWN_SERVER_ERROR, 'the Produce response left out this partition', { topic: batch.topic, partition: batch.partition }));
+    }
+    if (answer.errorCode !== ErrorCode.NONE) {
+      const detail = answer.errorMessage ?? answer.recordErrors.map((e) => e.batchIndexErrorMessage).find((m) => m) ?? null;
+      return this.onBatchError(batch, KafkaClientError.fromCode(answer.errorCode, { topic: batch.topic, partition: batch.partition, detail }));
+    }
+    this.finish(batch, { baseOffset: answer.baseOffset, logAppendTime: answer.logAppendTimeMs });
+  }
+
+  private async onBatchError(batch: ProducerBatch, error: unknown): Promise<void> {
+    if (!isRetriable(error) || batch.failedAttempts >= this.cluster.retry.retries || this.cluster.isClosed) {
+      this.giveUp(batch, error);
+      return;
+    }
+    const attempt = batch.failedAttempts++;
+    if (needsMetadataRefresh(error)) await this.cluster.refreshMetadata([batch.topic]).catch(() => undefined);
+    await sleep(backoffDelay(attempt, this.cluster.retry));
+    this.accumulator.requeue(batch);
+  }
+
+  private giveUp(batch: ProducerBatch, error: unknown): void {
+    this.accumulator.complete(batch);
+    batch.fail(error);
+  }
+
+  private finish(batch: ProducerBatch, result: BatchResult): void {
+    this.accumulator.complete(batch);
+    batch.succeed(result);
+  }
+}
+
+async function encodeOnce(batch: ProducerBatch): Promise<void> {
+  batch.encoded ??= await encodeRecordBatchAsync(batch.records, { compression: batch.options.compression });
+}
+
+function uniqueBatches(placed: readonly Placed[]): ProducerBatch[] {
+  return [...new Set(placed.map((p) => p.batch))];
+}
+
+function summarize(topic: string, placed: readonly Placed[], results: ReadonlyMap<ProducerBatch, BatchResult>): PartitionOffsets[] {
+  const byPartition = new Map<number, { baseOffset: number; count: number; logAppendTime: number }>();
+  for (const { partition, batch, index } of placed) {
+    const result = results.get(batch) as BatchResult;
+    const offset = result.baseOffset < 0 ? -1 : result.baseOffset + index;
+    const entry = byPartition.get(partition);
+    if (entry === undefined) byPartition.set(partition, { baseOffset: offset, count: 1, logAppendTime: result.logAppendTime });
+    else entry.count++;
+  }
+  return [...byPartition.entries()].sort(([a], [b]) => a - b).map(([partition, entry]) => ({ topic, partition, ...entry }));
+}
+
+function toKeyBuffer(key: Bytes | undefined): Buffer | null {
+  if (key === undefined || key === null) return null;
+  if (typeof key === 'string') return Buffer.from(key, 'utf8');
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+}
+
+function checkAcks(acks: number): Acks {
+  if (acks !== -1 && acks !== 0 && acks !== 1) throw new RangeError(`acks must be -1, 0 or 1, not ${acks}`);
+  return acks;
+}
+
+/** Catches what would otherwise fail a whole shared batch inside the encoder. */
+function checkMessage(message: Message, index: number): void {
+  if (message === null || typeof message !== 'object') throw new TypeError(`message ${index} must be an object`);
+  if (message.value === undefined) throw new TypeError(`message ${index}: value is missing (use null for a tombstone)`);
+  for (const [name, bytes] of [['key', message.key], ['value', message.value]] as const) {
+    if (bytes !== undefined && bytes !== null && typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) {
+      throw new TypeError(`message ${index}: ${name} must be a string, a Buffer/Uint8Array or null`);
+    }
+  }
+  const { timestamp } = message;
+  if (timestamp !== undefined && (!Number.isSafeInteger(timestamp) || timestamp < 0)) {
+    throw new TypeError(`message ${index}: timestamp must be a non-negative integer of milliseconds`);
+  }
+  if (message.headers !== undefined && (message.headers === null || typeof message.headers !== 'object')) {
+    throw new TypeError(`message ${index}: headers must be an object or an array of { key, value }`);
+  }
+}
