@@ -33,7 +33,8 @@ describe('zigzag varints', () => {
 
   it('round-trips safe-integer varlongs of up to 8 bytes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), (n) => {
+      // 2 ** 52 itself zigzags to 2 ** 53, past what a double holds exactly; the reader refuses it.
+      fc.property(fc.integer({ min: -(2 ** 52), max: 2 ** 52 - 1 }), (n) => {
         const bytes = encodeVarlong(n);
         expect(new ByteReader(bytes, 0).readVarlong()).toBe(n);
         expect(bytes.length).toBe(sizeOfVarlong(n));
