@@ -3,10 +3,16 @@
 import { Command } from 'commander';
 import { ConfigError } from '../broker/config.js';
 import { registerBrokerCommand } from './broker-command.js';
+import { registerConsumeCommand } from './consume-command.js';
+import { registerProduceCommand } from './produce-command.js';
+import { registerTopicsCommand } from './topics-command.js';
 import { VERSION } from './version.js';
 
 const program = new Command('sluice').description('a Kafka-compatible message broker for Node').version(VERSION);
 registerBrokerCommand(program);
+registerProduceCommand(program);
+registerConsumeCommand(program);
+registerTopicsCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof ConfigError ? `config error: ${error.message}` : error instanceof Error ? error.message : String(error);

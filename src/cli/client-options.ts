@@ -1,0 +1,25 @@
+// What every client-side command shares: where the brokers are.
+import type { Command } from 'commander';
+import { createClient, type Client } from '../client/index.js';
+
+export interface BrokerFlag {
+  brokers?: string;
+}
+
+const DEFAULT_BROKERS = '127.0.0.1:9092';
+
+export function withBrokersOption(command: Command): Command {
+  return command.option('-b, --brokers <list>', `comma-separated bootstrap brokers (default $SLUICE_BROKERS or ${DEFAULT_BROKERS})`);
+}
+
+export function clientFor(flags: BrokerFlag, clientId: string): Client {
+  const list = flags.brokers ?? process.env.SLUICE_BROKERS ?? DEFAULT_BROKERS;
+  return createClient({ brokers: list.split(',').map((b) => b.trim()).filter(Boolean), clientId, retry: { retries: 3 } });
+}
+
+/** Parses an integer flag, naming the flag when it is not one. */
+export function integerFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) throw new Error(`--${name} must be an integer, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
