@@ -7,7 +7,8 @@ import type { LogConfig } from './config.js';
 import { DELETED_SUFFIX, segmentPaths } from './file-names.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
-import { findBatch, readRange, type BatchLocation } from './batch-scan.js';
+import { findBatch, locateBatch, readRange, type BatchLocation } from './batch-scan.js';
+import { BATCH_HEADER_BYTES } from '../records/layout.js';
 
 /** What an append tells the segment so it can keep its indexes. */
 export interface AppendedChunk {
@@ -165,13 +166,45 @@ export class Segment {
    */
   read(offset: number, maxBytes: number, minOneBatch: boolean, end = this.writtenSize): Promise<Buffer | null> {
     return this.withRead(async () => {
+      const fromWindow = await this.readThroughWindow(offset, maxBytes, minOneBatch, end);
+      if (fromWindow !== undefined) return fromWindow;
       const first = await this.scanFor(offset, end);
       if (first === null) return null;
-      const limit = Math.min(end - first.position, Math.max(maxBytes, minOneBatch ? first.size : 0));
-      if (limit < first.size) return Buffer.alloc(0);
-      const bytes = await readRange(this.fd, first.position, limit);
-      return bytes.subarray(0, wholeBatchesLength(bytes));
+      return this.readWholeBatches(first.position, first.size, maxBytes, minOneBatch, end);
     });
+  }
+
+  /**
+   * The common case in one read: from the index entry, read enough to cover the gap to the
+   * wanted batch (at most about two index intervals) plus maxBytes, find the batch in memory and
+   * return a view of it. Undefined when the batch lies beyond the window (then the caller scans).
+   */
+  private async readThroughWindow(offset: number, maxBytes: number, minOneBatch: boolean, end: number): Promise<Buffer | null | undefined> {
+    const start = this.offsetIndex.positionFor(offset);
+    if (start >= end) return null;
+    const window = await readRange(this.fd, start, Math.min(end - start, maxBytes + 2 * this.config.indexIntervalBytes + BATCH_HEADER_BYTES));
+    let at = 0;
+    while (at + BATCH_HEADER_BYTES <= window.length) {
+      const batch = locateBatch(window, at, start + at);
+      if (batch.size < BATCH_HEADER_BYTES) return undefined;
+      if (batch.lastOffset >= offset) {
+        const available = window.length - at;
+        if (batch.size > available && (minOneBatch || batch.size <= maxBytes)) return undefined;
+        const view = window.subarray(at, at + Math.min(available, maxBytes));
+        const whole = wholeBatchesLength(view);
+        if (whole === 0 && minOneBatch) return undefined;
+        return view.subarray(0, whole);
+      }
+      at += batch.size;
+    }
+    return start + window.length >= end ? null : undefined;
+  }
+
+  private async readWholeBatches(position: number, firstSize: number, maxBytes: number, minOneBatch: boolean, end: number): Promise<Buffer> {
+    const limit = Math.min(end - position, Math.max(maxBytes, minOneBatch ? firstSize : 0));
+    if (limit < firstSize) return Buffer.alloc(0);
+    const bytes = await readRange(this.fd, position, limit);
+    return bytes.subarray(0, wholeBatchesLength(bytes));
   }
 
   /** The bytes of one batch found by findBatchFor or findBatchByTimestamp. */
