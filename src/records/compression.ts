@@ -1,11 +1,11 @@
-// Compression of the records section of a v2 batch. Only gzip for now, because it is the one
-// codec Node's zlib provides; the others fail with ERR_SLUICE_UNSUPPORTED_COMPRESSION.
+// Compression of the records section of a v2 batch with any of Kafka's codecs: gzip, snappy,
+// lz4 and zstd (the bytes themselves are in codecs.ts). Codec bits 5-7 are not Kafka codecs and
+// fail with ERR_SLUICE_UNSUPPORTED_COMPRESSION, as does a codec whose package cannot load.
 //
 // The broker never decompresses: batches are stored byte-for-byte (NOTES.md §4.3). This is
 // for clients and tests, so it works on whole Buffers and copies freely.
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import type { HotPath } from '../hotpath/types.js';
+import { loadCodec, type Codec, type CodecName } from './codecs.js';
 import { Attributes, BatchField, Compression, CRC_START, LOG_OVERHEAD, attributesAt, batchSizeAt, type CompressionCode } from './layout.js';
 
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
@@ -24,8 +24,12 @@ const NAME_BY_CODE = Object.fromEntries(Object.entries(CODE_BY_NAME).map(([name,
 
 export class UnsupportedCompressionError extends Error {
   readonly code = 'ERR_SLUICE_UNSUPPORTED_COMPRESSION';
-  constructor(readonly codec: string) {
-    super(`compression codec '${codec}' is not supported (sluice handles 'none' and 'gzip')`);
+  constructor(
+    readonly codec: string,
+    reason = "sluice handles 'none', 'gzip', 'snappy', 'lz4' and 'zstd'",
+    options?: { cause?: unknown },
+  ) {
+    super(`compression codec '${codec}' is not supported (${reason})`, options);
     this.name = 'UnsupportedCompressionError';
   }
 }
@@ -38,46 +42,60 @@ export function compressionName(attributes: number): CompressionName | `codec-${
 
 /** Attribute bits of a codec name; throws for names that are not Kafka codecs. */
 export function compressionCode(name: string): CompressionCode {
-  const code = (CODE_BY_NAME as Record<string, CompressionCode | undefined>)[name];
-  if (code === undefined) throw new UnsupportedCompressionError(name);
-  return code;
+  if (!Object.hasOwn(CODE_BY_NAME, name)) throw new UnsupportedCompressionError(name); // not 'toString' & co.
+  return CODE_BY_NAME[name as CompressionName];
 }
 
-/** Codecs sluice can compress and decompress. */
-export type SupportedCompression = 'none' | 'gzip';
+/** Codecs sluice can compress and decompress: all of Kafka's. */
+export type SupportedCompression = CompressionName;
 
-/** Throws ERR_SLUICE_UNSUPPORTED_COMPRESSION unless sluice can apply this codec. */
+/** Throws ERR_SLUICE_UNSUPPORTED_COMPRESSION unless name is a Kafka codec name. */
 export function assertSupportedCompression(name: unknown): asserts name is SupportedCompression {
-  if (name !== 'none' && name !== 'gzip') throw new UnsupportedCompressionError(String(name));
+  if (typeof name !== 'string' || !Object.hasOwn(CODE_BY_NAME, name)) throw new UnsupportedCompressionError(String(name));
 }
 
 /** Decompresses a records section compressed with the codec in `attributes`. */
 export function decompressRecords(attributes: number, compressed: Uint8Array): Buffer {
   const name = compressionName(attributes);
-  if (name === 'none') return Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength);
-  if (name !== 'gzip') throw new UnsupportedCompressionError(name);
-  return zlib.gunzipSync(compressed);
+  const bytes = Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength);
+  if (name === 'none') return bytes;
+  if (!isCodecName(name)) throw new UnsupportedCompressionError(name, 'attributes bits 0-2 name no Kafka codec');
+  return codecFor(name).decompress(bytes);
 }
 
 /**
- * Turns one uncompressed batch into a gzip batch: same header, records section gzipped,
+ * Turns one uncompressed batch into a compressed one: same header, records section compressed,
  * codec bits set, batchLength and CRC recomputed. recordsCount stays as it was (Kafka keeps
  * it uncompressed).
  */
 export function compressBatch(batch: Buffer, codec: CompressionName, hotpath: HotPath): Buffer {
   const records = uncompressedRecordsOf(batch, codec);
   if (codec === 'none') return batch;
-  return assembleCompressedBatch(batch, zlib.gzipSync(records), hotpath);
+  return assembleCompressedBatch(batch, codec, codecFor(codec).compress(records), hotpath);
 }
 
-/** compressBatch with gzip on the libuv thread pool, for large batches. */
+/** compressBatch, on the libuv thread pool for the codecs where that pays (gzip). */
 export async function compressBatchAsync(batch: Buffer, codec: CompressionName, hotpath: HotPath): Promise<Buffer> {
   const records = uncompressedRecordsOf(batch, codec);
   if (codec === 'none') return batch;
-  return assembleCompressedBatch(batch, await gzipAsync(records), hotpath);
+  const compressor = codecFor(codec);
+  const compressed = compressor.compressAsync ? await compressor.compressAsync(records) : compressor.compress(records);
+  return assembleCompressedBatch(batch, codec, compressed, hotpath);
 }
 
-const gzipAsync = promisify(zlib.gzip);
+function isCodecName(name: string): name is CodecName {
+  return name === 'gzip' || name === 'snappy' || name === 'lz4' || name === 'zstd';
+}
+
+/** The loaded codec; a package that cannot load makes the codec unsupported, not the batch corrupt. */
+function codecFor(name: CodecName): Codec {
+  try {
+    return loadCodec(name);
+  } catch (error) {
+    const reason = `its package did not load: ${error instanceof Error ? error.message : String(error)}`;
+    throw new UnsupportedCompressionError(name, reason, { cause: error });
+  }
+}
 
 /** The records section of a single uncompressed batch, after checking the codec can be applied. */
 function uncompressedRecordsOf(batch: Buffer, codec: CompressionName): Buffer {
@@ -91,12 +109,12 @@ function uncompressedRecordsOf(batch: Buffer, codec: CompressionName): Buffer {
   return batch.subarray(BatchField.RECORDS);
 }
 
-function assembleCompressedBatch(uncompressed: Buffer, compressedRecords: Buffer, hotpath: HotPath): Buffer {
+function assembleCompressedBatch(uncompressed: Buffer, codec: CodecName, compressedRecords: Buffer, hotpath: HotPath): Buffer {
   const out = Buffer.allocUnsafe(BatchField.RECORDS + compressedRecords.length);
   uncompressed.copy(out, 0, 0, BatchField.RECORDS);
   compressedRecords.copy(out, BatchField.RECORDS);
   out.writeInt32BE(out.length - LOG_OVERHEAD, BatchField.BATCH_LENGTH);
-  out.writeInt16BE(attributesAt(uncompressed, 0) | Compression.GZIP, BatchField.ATTRIBUTES);
+  out.writeInt16BE(attributesAt(uncompressed, 0) | CODE_BY_NAME[codec], BatchField.ATTRIBUTES);
   out.writeUInt32BE(hotpath.crc32c(out.subarray(CRC_START), 0), BatchField.CRC);
   return out;
 }

@@ -3,7 +3,7 @@
 // records section is compressed here when asked.
 import { hotpath as activeHotPath } from '../hotpath/index.js';
 import type { HotPath, RawBatchHeader, RawHeader, RawRecord } from '../hotpath/types.js';
-import { assertSupportedCompression, compressBatch, compressBatchAsync } from './compression.js';
+import { assertSupportedCompression, compressBatch, compressBatchAsync, type SupportedCompression } from './compression.js';
 import { Attributes } from './layout.js';
 
 export type Bytes = Uint8Array | string | null;
@@ -27,7 +27,8 @@ export interface EncodeOptions {
   baseSequence?: number;
   transactional?: boolean;
   timestampType?: 'create' | 'log-append';
-  compression?: 'none' | 'gzip';
+  /** Codec of the records section (default 'none'). */
+  compression?: SupportedCompression;
   /** Clock for records without a timestamp (tests pin it). */
   now?: () => number;
 }
@@ -44,7 +45,7 @@ export class InvalidRecordError extends TypeError {
 const INT16_MAX = 0x7fff;
 const INT32_MAX = 0x7fffffff;
 
-/** Encodes records into one v2 batch (gzip-compressed when options.compression is 'gzip'). */
+/** Encodes records into one v2 batch, its records compressed with options.compression. */
 export function encodeRecordBatch(records: readonly ProducerRecord[], options: EncodeOptions = {}, hotpath: HotPath = activeHotPath): Buffer {
   const batch = encodeUncompressed(records, options, hotpath);
   return compressBatch(batch, options.compression ?? 'none', hotpath);
