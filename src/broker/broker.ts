@@ -3,6 +3,9 @@
 // flushes every log and marks a clean shutdown. Tests start it on port 0 with a temp directory.
 import { rmSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
+import { GroupCoordinator } from '../group/coordinator.js';
+import { GroupStore } from '../group/group-store.js';
+import { DEFAULT_COORDINATOR_SETTINGS, type CoordinatorSettings } from '../group/settings.js';
 import { backend, describeBackend, type BackendName } from '../hotpath/index.js';
 import type { StorageLogger } from '../storage/index.js';
 import { loadOrCreateClusterId } from './cluster-identity.js';
@@ -31,6 +34,7 @@ export interface RunningBroker {
   readonly backend: BackendName;
   readonly config: BrokerConfig;
   readonly registry: TopicRegistry;
+  readonly groups: GroupCoordinator;
   close(): Promise<void>;
 }
 
@@ -45,11 +49,17 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const logger = givenLogger ?? pino({ level: config.logLevel, base: { broker: config.nodeId } });
   const registry = await TopicRegistry.open({ dataDir: config.dataDir, logDefaults: config.log, logger: storageLogger(logger) });
   const clusterId = loadOrCreateClusterId(config.dataDir);
+  // Groups are loaded before listening, so no request ever sees a half-loaded coordinator.
+  const groupStore = await GroupStore.open(config.dataDir, { logger: storageLogger(logger) });
+  const groups = GroupCoordinator.load(groupStore, coordinatorSettings(config), logger.child({ component: 'groups' }));
   const stopping = new AbortController();
   const advertised = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };
-  const state: BrokerState = { config, registry, clusterId, advertised, logger, stopping: stopping.signal };
+  const state: BrokerState = { config, registry, groups, clusterId, advertised, logger, stopping: stopping.signal };
   const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger);
-  const port = await listenOrClose(server, config, registry);
+  const port = await listenOrClose(server, config, async () => {
+    await groups.close();
+    await registry.close();
+  });
   if (config.advertisedPort === null) advertised.port = port;
   const retention = setInterval(() => applyRetention(registry, logger), RETENTION_CHECK_MS).unref();
   logger.info({ host: config.host, port, dataDir: config.dataDir, backend: describeBackend() }, 'sluice broker listening');
@@ -59,23 +69,36 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     closing ??= (async () => {
       clearInterval(retention);
       stopping.abort();
+      // Parked JoinGroup/SyncGroup requests are answered first, so connections can drain.
+      groups.shutdown();
       await server.close();
+      await groups.close();
       await registry.close();
       if (ownsDataDir) rmSync(config.dataDir, { recursive: true, force: true });
       logger.info('sluice broker stopped');
     })();
     return closing;
   };
-  return { host: config.host, port, bootstrap: `${config.host}:${port}`, dataDir: config.dataDir, clusterId, backend, config, registry, close };
+  return { host: config.host, port, bootstrap: `${config.host}:${port}`, dataDir: config.dataDir, clusterId, backend, config, registry, groups, close };
 }
 
-async function listenOrClose(server: BrokerServer, config: BrokerConfig, registry: TopicRegistry): Promise<number> {
+async function listenOrClose(server: BrokerServer, config: BrokerConfig, closeStores: () => Promise<void>): Promise<number> {
   try {
     return await server.listen({ host: config.host, port: config.port });
   } catch (error) {
-    await registry.close();
+    await closeStores();
     throw error;
   }
+}
+
+function coordinatorSettings(config: BrokerConfig): CoordinatorSettings {
+  return {
+    initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+    minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+    maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+    maxGroupSize: config.groupMaxSize,
+    newMemberJoinTimeoutMs: DEFAULT_COORDINATOR_SETTINGS.newMemberJoinTimeoutMs,
+  };
 }
 
 function applyRetention(registry: TopicRegistry, logger: Logger): void {

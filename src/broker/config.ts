@@ -24,6 +24,11 @@ export interface BrokerConfig {
   readonly maxInFlightBytes: number;
   /** Initial rebalance delay of a new consumer group (group.initial.rebalance.delay.ms). */
   readonly groupInitialRebalanceDelayMs: number;
+  /** The session timeouts JoinGroup accepts (group.min.session.timeout.ms, group.max.session.timeout.ms). */
+  readonly groupMinSessionTimeoutMs: number;
+  readonly groupMaxSessionTimeoutMs: number;
+  /** Members a consumer group may have (group.max.size). */
+  readonly groupMaxSize: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Storage defaults for every topic (topic configs override them). */
   readonly log: Partial<LogConfig>;
@@ -44,6 +49,9 @@ const BROKER_KEYS: Record<Exclude<keyof BrokerConfig, 'log'>, Kind> = {
   maxInFlightRequests: 'integer',
   maxInFlightBytes: 'integer',
   groupInitialRebalanceDelayMs: 'integer',
+  groupMinSessionTimeoutMs: 'integer',
+  groupMaxSessionTimeoutMs: 'integer',
+  groupMaxSize: 'integer',
   logLevel: { oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 };
 
@@ -74,6 +82,9 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   maxInFlightRequests: 256,
   maxInFlightBytes: 64 * 1024 * 1024,
   groupInitialRebalanceDelayMs: 3000,
+  groupMinSessionTimeoutMs: 6000,
+  groupMaxSessionTimeoutMs: 1_800_000,
+  groupMaxSize: 2_147_483_647,
   logLevel: 'info',
   log: {},
 };
@@ -164,12 +175,23 @@ export function resolveBrokerConfig(...layers: BrokerConfigInput[]): BrokerConfi
   for (const key of ['maxRequestBytes', 'maxInFlightRequests', 'maxInFlightBytes'] as const) {
     if (merged[key] < 1) throw new ConfigError(key, 'config', `must be positive, got ${merged[key]}`);
   }
+  checkGroupSettings(merged);
   try {
     resolveLogConfig(merged.log);
   } catch (error) {
     throw new ConfigError('log', 'config', error instanceof Error ? error.message : String(error));
   }
   return merged;
+}
+
+function checkGroupSettings(config: BrokerConfig): void {
+  if (config.groupInitialRebalanceDelayMs < 0) {
+    throw new ConfigError('groupInitialRebalanceDelayMs', 'config', `must not be negative, got ${config.groupInitialRebalanceDelayMs}`);
+  }
+  if (config.groupMinSessionTimeoutMs < 0 || config.groupMinSessionTimeoutMs > config.groupMaxSessionTimeoutMs) {
+    throw new ConfigError('groupMinSessionTimeoutMs', 'config', `must be 0..groupMaxSessionTimeoutMs (${config.groupMaxSessionTimeoutMs}), got ${config.groupMinSessionTimeoutMs}`);
+  }
+  if (config.groupMaxSize < 1) throw new ConfigError('groupMaxSize', 'config', `must be at least 1, got ${config.groupMaxSize}`);
 }
 
 /** A fresh data directory under the system temp dir (what startBroker uses when given none). */

@@ -1,6 +1,7 @@
 // What a request handler gets besides its decoded body: the version it must answer in, who
 // asked, and the broker's shared state.
 import type { Logger } from 'pino';
+import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ApiKey, ApiMessages } from '../protocol/index.js';
 import type { BrokerConfig } from './config.js';
 import type { ConnectionContext } from './connection.js';
@@ -10,6 +11,8 @@ import type { TopicRegistry } from './topic-registry.js';
 export interface BrokerState {
   readonly config: BrokerConfig;
   readonly registry: TopicRegistry;
+  /** Consumer groups and their committed offsets. */
+  readonly groups: GroupCoordinator;
   readonly clusterId: string;
   /** Host and port clients are told to connect to. */
   readonly advertised: { readonly host: string; readonly port: number };

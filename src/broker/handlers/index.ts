@@ -5,6 +5,9 @@ import { apiVersionsHandler } from './api-versions.js';
 import { describeClusterHandler } from './cluster.js';
 import { alterConfigsHandler, describeConfigsHandler, incrementalAlterConfigsHandler } from './configs.js';
 import { fetchHandler } from './fetch.js';
+import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './group-admin.js';
+import { findCoordinatorHandler, heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from './group-membership.js';
+import { offsetCommitHandler, offsetDeleteHandler, offsetFetchHandler } from './group-offsets.js';
 import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
 import { createPartitionsHandler, deleteRecordsHandler } from './partition-admin.js';
@@ -26,6 +29,17 @@ export function createHandlerTable(): HandlerTable {
     [ApiKey.AlterConfigs]: alterConfigsHandler,
     [ApiKey.IncrementalAlterConfigs]: incrementalAlterConfigsHandler,
     [ApiKey.DescribeCluster]: describeClusterHandler,
+    [ApiKey.FindCoordinator]: findCoordinatorHandler,
+    [ApiKey.JoinGroup]: joinGroupHandler,
+    [ApiKey.SyncGroup]: syncGroupHandler,
+    [ApiKey.Heartbeat]: heartbeatHandler,
+    [ApiKey.LeaveGroup]: leaveGroupHandler,
+    [ApiKey.OffsetCommit]: offsetCommitHandler,
+    [ApiKey.OffsetFetch]: offsetFetchHandler,
+    [ApiKey.OffsetDelete]: offsetDeleteHandler,
+    [ApiKey.DescribeGroups]: describeGroupsHandler,
+    [ApiKey.ListGroups]: listGroupsHandler,
+    [ApiKey.DeleteGroups]: deleteGroupsHandler,
   };
   return table;
 }

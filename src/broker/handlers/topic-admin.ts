@@ -146,6 +146,7 @@ async function deleteTopic(target: DeleteTopicState, context: RequestContext): P
       throw new Refusal(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${target.name}' does not exist.`);
     }
     await registry.delete(topic.name);
+    await context.broker.groups.topicDeleted(topic.name);
     return { ...defaultDeletableTopicResult(), name: topic.name, topicId: topic.id };
   } catch (error) {
     return deletionResult(target.name, target.topicId, error);

@@ -5,6 +5,9 @@ import { pino } from 'pino';
 import { resolveBrokerConfig, type BrokerConfig, type BrokerConfigInput } from '../../../src/broker/config.js';
 import type { RequestContext } from '../../../src/broker/request-context.js';
 import { TopicRegistry } from '../../../src/broker/topic-registry.js';
+import { GroupCoordinator } from '../../../src/group/coordinator.js';
+import { GroupStore } from '../../../src/group/group-store.js';
+import { DEFAULT_COORDINATOR_SETTINGS } from '../../../src/group/settings.js';
 import { decodeResponseFrame, encodeResponseFrame, type ApiKey, type ApiMessages } from '../../../src/protocol/index.js';
 import { jsHotPath } from '../../helpers/backends.js';
 import { tempDir } from '../../helpers/batches.js';
@@ -20,6 +23,7 @@ export interface TestBroker {
   readonly config: BrokerConfig;
   readonly dataDir: string;
   registry: TopicRegistry;
+  groups: GroupCoordinator;
   context(apiVersion: number): RequestContext;
   /** Closes the registry and opens it again from disk, as a restart would. */
   reopen(): Promise<void>;
@@ -33,21 +37,26 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
   const logger = pino({ level: 'silent' });
   const stopping = new AbortController().signal;
   const openRegistry = () => TopicRegistry.open({ dataDir: config.dataDir, logDefaults: config.log, hotpath: jsHotPath, logger: quietStorage });
+  const openGroups = async () => GroupCoordinator.load(await GroupStore.open(config.dataDir, { hotpath: jsHotPath, logger: quietStorage }), DEFAULT_COORDINATOR_SETTINGS, logger);
   const broker: TestBroker = {
     config,
     dataDir: config.dataDir,
     registry: await openRegistry(),
+    groups: await openGroups(),
     context: (apiVersion) => ({
       apiVersion,
       clientId: 'handler-test',
       connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 50000 },
-      broker: { config, registry: broker.registry, clusterId: TEST_CLUSTER_ID, advertised: ADVERTISED, logger, stopping },
+      broker: { config, registry: broker.registry, groups: broker.groups, clusterId: TEST_CLUSTER_ID, advertised: ADVERTISED, logger, stopping },
     }),
     reopen: async () => {
+      await broker.groups.close();
       await broker.registry.close();
       broker.registry = await openRegistry();
+      broker.groups = await openGroups();
     },
     close: async () => {
+      await broker.groups.close();
       await broker.registry.close();
       temp.cleanup();
     },
