@@ -2,6 +2,7 @@
 // The `sluice` command.
 import { Command } from 'commander';
 import { ConfigError } from '../broker/config.js';
+import { registerBenchCommand } from './bench-command.js';
 import { registerBrokerCommand } from './broker-command.js';
 import { registerConsumeCommand } from './consume-command.js';
 import { registerProduceCommand } from './produce-command.js';
@@ -13,6 +14,7 @@ registerBrokerCommand(program);
 registerProduceCommand(program);
 registerConsumeCommand(program);
 registerTopicsCommand(program);
+registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof ConfigError ? `config error: ${error.message}` : error instanceof Error ? error.message : String(error);
