@@ -2,12 +2,11 @@
 // (stop accepting, finish in-flight writes, flush, write the clean-shutdown marker).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { parse as parseYaml } from 'yaml';
-import { startBroker } from '../broker/broker.js';
-import { ConfigError, configFromEnvironment, parseConfigObject, resolveBrokerConfig, type BrokerConfigInput } from '../broker/config.js';
-import { describeBackend } from '../hotpath/index.js';
+import type { BrokerConfigInput } from '../broker/config.js';
 import { VERSION } from './version.js';
+
+// The broker, its config layer and the YAML parser are imported when the command runs, so that
+// other commands (and --help) do not pay for loading them.
 
 interface BrokerFlags {
   port?: string;
@@ -30,7 +29,13 @@ export function registerBrokerCommand(program: Command): void {
 }
 
 async function runBroker(flags: BrokerFlags): Promise<void> {
-  const config = resolveBrokerConfig(fromFile(flags.config), configFromEnvironment(process.env), fromFlags(flags));
+  const [{ pino }, { startBroker }, { configFromEnvironment, resolveBrokerConfig }, { describeBackend }] = await Promise.all([
+    import('pino'),
+    import('../broker/broker.js'),
+    import('../broker/config.js'),
+    import('../hotpath/index.js'),
+  ]);
+  const config = resolveBrokerConfig(await fromFile(flags.config), configFromEnvironment(process.env), await fromFlags(flags));
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const broker = await startBroker({ ...config, logger });
   process.stdout.write(
@@ -55,8 +60,9 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-function fromFile(path: string | undefined): BrokerConfigInput {
+async function fromFile(path: string | undefined): Promise<BrokerConfigInput> {
   if (path === undefined) return {};
+  const [{ parse: parseYaml }, { ConfigError, parseConfigObject }] = await Promise.all([import('yaml'), import('../broker/config.js')]);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -66,7 +72,8 @@ function fromFile(path: string | undefined): BrokerConfigInput {
   return parseConfigObject(parseYaml(text), path);
 }
 
-function fromFlags(flags: BrokerFlags): BrokerConfigInput {
+async function fromFlags(flags: BrokerFlags): Promise<BrokerConfigInput> {
+  const { parseConfigObject } = await import('../broker/config.js');
   const given: Record<string, unknown> = {};
   if (flags.port !== undefined) given.port = flags.port;
   if (flags.host !== undefined) given.host = flags.host;

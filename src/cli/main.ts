@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The `sluice` command.
 import { Command } from 'commander';
-import { ConfigError } from '../broker/config.js';
 import { registerBenchCommand } from './bench-command.js';
 import { registerBrokerCommand } from './broker-command.js';
 import { registerConsumeCommand } from './consume-command.js';
@@ -17,7 +16,8 @@ registerTopicsCommand(program);
 registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `config error: ${error.message}` : error instanceof Error ? error.message : String(error);
+  // Checked by name: importing ConfigError here would load the whole broker for every command.
+  const message = error instanceof Error ? (error.name === 'ConfigError' ? `config error: ${error.message}` : error.message) : String(error);
   process.stderr.write(`sluice: ${message}\n`);
   process.exit(1);
 });
