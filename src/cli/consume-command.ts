@@ -1,5 +1,8 @@
 // `sluice consume`: read a topic (all partitions, or one) from earliest, latest or an offset,
 // and stop at the end unless --follow. Formats: the value alone, key and value, or JSON lines.
+// With --group it joins a consumer group instead: the group assigns the partitions, reading
+// starts at the group's committed offsets (--from where there are none), and it follows until
+// Ctrl-C or --limit, committing what it printed before it leaves.
 import type { Command } from 'commander';
 import type { Admin, ConsumedMessage, OffsetSpec } from '../client/index.js';
 import { clientFor, integerFlag, withBrokersOption, type BrokerFlag } from './client-options.js';
@@ -11,6 +14,7 @@ interface ConsumeFlags extends BrokerFlag {
   follow?: boolean;
   format: string;
   limit?: string;
+  group?: string;
 }
 
 const FORMATS = ['value', 'kv', 'json'] as const;
@@ -26,8 +30,37 @@ export function registerConsumeCommand(program: Command): void {
       .option('--from <where>', 'earliest, latest or an offset', 'earliest')
       .option('-f, --follow', 'keep waiting for new messages instead of stopping at the end')
       .option('--format <format>', `${FORMATS.join(', ')}`, 'value')
-      .option('-n, --limit <count>', 'stop after this many messages'),
-  ).action(async (flags: ConsumeFlags) => consume(flags));
+      .option('-n, --limit <count>', 'stop after this many messages')
+      .option('-g, --group <group>', 'consume as a member of this consumer group (commits offsets; follows until Ctrl-C)'),
+  ).action(async (flags: ConsumeFlags) => (flags.group === undefined ? consume(flags) : consumeInGroup(flags, flags.group)));
+}
+
+async function consumeInGroup(flags: ConsumeFlags, groupId: string): Promise<void> {
+  if (flags.partition !== undefined) throw new Error('--partition cannot be combined with --group: the group assigns the partitions');
+  if (flags.from !== 'earliest' && flags.from !== 'latest') throw new Error('with --group, --from must be earliest or latest (where to start without a committed offset)');
+  const format = parseFormat(flags.format);
+  const limit = integerFlag('limit', flags.limit) ?? Infinity;
+  const client = clientFor(flags, 'sluice-cli-consumer');
+  const consumer = client.consumer({ groupId, autoOffsetReset: flags.from, maxWaitMs: 200 });
+  // Ctrl-C ends the iteration; closing commits the positions and leaves the group.
+  const stop = (): void => void consumer.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    consumer.subscribe([flags.topic]);
+    let printed = 0;
+    for await (const message of consumer) {
+      process.stdout.write(`${render(message, format)}\n`);
+      if (++printed >= limit) {
+        await consumer.commit();
+        break;
+      }
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await client.close();
+  }
 }
 
 async function consume(flags: ConsumeFlags): Promise<void> {

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerBenchCommand } from './bench-command.js';
 import { registerBrokerCommand } from './broker-command.js';
 import { registerConsumeCommand } from './consume-command.js';
+import { registerGroupsCommand } from './groups-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerTopicsCommand } from './topics-command.js';
 import { VERSION } from './version.js';
@@ -13,6 +14,7 @@ registerBrokerCommand(program);
 registerProduceCommand(program);
 registerConsumeCommand(program);
 registerTopicsCommand(program);
+registerGroupsCommand(program);
 registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

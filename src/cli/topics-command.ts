@@ -1,6 +1,7 @@
 // `sluice topics list|create|describe|delete`.
 import type { Command } from 'commander';
 import { clientFor, integerFlag, withBrokersOption, type BrokerFlag } from './client-options.js';
+import { table } from './table.js';
 
 interface CreateFlags extends BrokerFlag {
   partitions?: string;
@@ -59,13 +60,6 @@ async function withAdmin<T>(flags: BrokerFlag, work: (admin: ReturnType<ReturnTy
   } finally {
     await client.close();
   }
-}
-
-/** A plain text table with aligned columns. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
 }
 
 function collect(value: string, previous: string[]): string[] {

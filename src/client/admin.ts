@@ -1,8 +1,19 @@
 // Cluster administration: topics (create, delete, list, describe, add partitions), configs,
-// record deletion and offset lookups. Topic changes go to the controller; record deletion and
+// record deletion, offset lookups and consumer groups (admin-groups.ts). Topic changes go to the controller; record deletion and
 // offset lookups to each partition's leader. A failed item throws a KafkaClientError naming it.
 import { ApiKey, ErrorCode, ZERO_UUID } from '../protocol/index.js';
+import {
+  deleteGroups,
+  describeGroups,
+  fetchGroupOffsets,
+  listGroups,
+  resetGroupOffsets,
+  type GroupDescription,
+  type GroupListing,
+  type ResetTarget,
+} from './admin-groups.js';
 import type { Cluster } from './cluster.js';
+import type { CommittedOffset, TopicPartitionOffset } from './group-commit.js';
 import { KafkaClientError, throwIfError } from './errors.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type IsolationLevel } from './list-offsets.js';
 import type { PartitionMetadata } from './metadata-cache.js';
@@ -192,6 +203,31 @@ export class Admin {
     const timestamp = at === 'earliest' ? EARLIEST_TIMESTAMP : at === 'latest' ? LATEST_TIMESTAMP : at;
     const answers = await listOffsets(this.cluster, metadata.partitions.map((p) => ({ topic, partition: p.partition, timestamp })), isolation);
     return answers.map(({ partition, offset }) => ({ partition, offset })).sort((a, b) => a.partition - b.partition);
+  }
+
+  /** Every group the brokers know, sorted by id. */
+  listGroups(): Promise<GroupListing[]> {
+    return listGroups(this.cluster);
+  }
+
+  /** State, assignor and members (with their decoded assignments); an unknown group is 'Dead'. */
+  describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    return describeGroups(this.cluster, groupIds);
+  }
+
+  /** Deletes empty groups and their committed offsets (NON_EMPTY_GROUP while members remain). */
+  deleteGroups(groupIds: readonly string[]): Promise<void> {
+    return deleteGroups(this.cluster, groupIds);
+  }
+
+  /** The group's committed offsets (next offset to read), by topic and partition. */
+  fetchOffsets(groupId: string): Promise<CommittedOffset[]> {
+    return fetchGroupOffsets(this.cluster, groupId);
+  }
+
+  /** Moves a group's offsets for every partition of a topic; refused (NON_EMPTY_GROUP) while it has members. */
+  resetOffsets(groupId: string, topic: string, to: ResetTarget): Promise<TopicPartitionOffset[]> {
+    return resetGroupOffsets(this.cluster, groupId, topic, to);
   }
 
   async close(): Promise<void> {

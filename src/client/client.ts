@@ -50,7 +50,12 @@ export function createClient(options: ClientOptions): Client {
   };
   return {
     producer: (producerOptions = {}) => remember(new Producer(cluster(producerOptions.allowAutoTopicCreation ?? true), producerOptions)),
-    consumer: (consumerOptions = {}) => remember(new Consumer(cluster(false), consumerOptions)),
+    consumer: (consumerOptions = {}) => {
+      const fetching = cluster(false);
+      // Group requests get their own connections: a JoinGroup parked for a rebalance must not hold up fetches.
+      const coordinator = consumerOptions.groupId === undefined ? fetching : cluster(false);
+      return remember(new Consumer(fetching, consumerOptions, coordinator));
+    },
     admin: (adminOptions = {}) => remember(new Admin(cluster(false), adminOptions)),
     close: async () => {
       await Promise.allSettled(made.splice(0).map((instance) => instance.close()));

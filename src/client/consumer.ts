@@ -8,15 +8,20 @@
 // hands them out one by one and fetches again when the buffer is empty. seek() and pause()
 // drop what is buffered for the partition, and answers to fetches sent before them are ignored.
 //
-// Group membership (a later issue) plugs in from the outside: a group member calls assign()
-// with the partitions the coordinator gave it (offsets from OffsetFetch, or none to use
-// autoOffsetReset), reads position() to commit, and calls assign() again on rebalance.
+// With a groupId, subscribe() joins the group instead: a GroupMember (group-member.ts) runs the
+// membership in the background and replaces the assignment at each rebalance (committed offsets,
+// or autoOffsetReset where none), holding delivery while its listeners run and it commits.
+// commit() commits positions, i.e. the offset of the next message the iterator hands out.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../protocol/index.js';
 import type { Cluster } from './cluster.js';
 import { KafkaClientError, isRetriable, needsMetadataRefresh } from './errors.js';
 import type { ConsumedMessage } from './fetch-records.js';
 import { fetchFromLeader, type FetchSettings, type FetchTarget, type PartitionOutcome } from './fetcher.js';
+import type { OffsetToCommit, TopicPartitionOffset } from './group-commit.js';
+import { CoordinatorLink } from './group-coordinator.js';
+import { GroupMember, type MemberHost } from './group-member.js';
+import { resolveGroupOptions, type GroupOptions } from './group-options.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type IsolationLevel } from './list-offsets.js';
 import { backoffDelay } from './retry.js';
 import { PartitionStates, type OffsetSpec, type PartitionState, type TopicPartition } from './partition-states.js';
@@ -30,7 +35,7 @@ export interface Assignment extends TopicPartition {
   readonly offset?: OffsetSpec;
 }
 
-export interface ConsumerOptions {
+export interface ConsumerOptions extends GroupOptions {
   /** Longest time the broker holds a Fetch waiting for minBytes (500 ms). */
   readonly maxWaitMs?: number;
   /** Bytes the broker waits for before answering a Fetch (1). */
@@ -55,10 +60,15 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   private wake: () => void = () => undefined;
   private readonly closing: Promise<void>;
   private signalClosed: () => void = () => undefined;
+  private readonly group: GroupMember | null;
+  private held = false;
+  private failure: unknown = null;
 
+  /** `coordinatorCluster` carries the group's requests, so a parked JoinGroup never delays a Fetch. */
   constructor(
     private readonly cluster: Cluster,
     options: ConsumerOptions = {},
+    private readonly coordinatorCluster: Cluster = cluster,
   ) {
     this.settings = {
       maxWaitMs: options.maxWaitMs ?? 500,
@@ -69,10 +79,36 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     this.autoOffsetReset = options.autoOffsetReset ?? 'latest';
     this.states = new PartitionStates(options.maxBytesPerPartition ?? 1_048_576);
     this.closing = new Promise((resolve) => (this.signalClosed = resolve));
+    const { groupId } = options;
+    this.group = groupId === undefined ? null : new GroupMember(new CoordinatorLink(coordinatorCluster, groupId), resolveGroupOptions({ ...options, groupId }), this.memberHost());
+  }
+
+  /** Joins the group (groupId) for these topics; the coordinator's assignment replaces assign(). Call again to change the topics. */
+  subscribe(topics: readonly string[]): void {
+    const group = this.requireGroup('subscribe()');
+    if (this.closed) throw new Error('the consumer is closed');
+    if (topics.length === 0 || topics.some((t) => typeof t !== 'string' || t.length === 0)) throw new RangeError('subscribe() needs one or more topic names');
+    if (!group.subscribed && this.states.all().length > 0) throw new Error('a consumer with assign()ed partitions cannot subscribe()');
+    group.subscribe(topics);
+  }
+
+  /**
+   * Commits to the group: the given offsets (the next offset to read, i.e. last processed + 1),
+   * or the position of every assigned partition. Outside a generation (assign() with a groupId)
+   * it commits as a non-member, which the coordinator accepts while the group is empty.
+   */
+  async commit(offsets?: readonly OffsetToCommit[]): Promise<void> {
+    const group = this.requireGroup('commit()');
+    await (offsets === undefined ? group.commitConsumed() : group.commit(offsets));
   }
 
   /** Replaces the assignment. Partitions kept without an offset keep their position. */
   assign(assignments: readonly Assignment[]): void {
+    if (this.group?.subscribed) throw new Error('a subscribed consumer gets its partitions from the group; assign() cannot be used');
+    this.replaceAssignment(assignments);
+  }
+
+  private replaceAssignment(assignments: readonly Assignment[]): void {
     const kept = this.states.replace(assignments, (offset) => this.startingPoint(offset));
     this.buffer = this.buffer.filter((m) => kept.has(this.states.key(m)));
     this.wake();
@@ -116,17 +152,24 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     return this.states.all().filter((s) => s.paused).map(({ topic, partition }) => ({ topic, partition }));
   }
 
-  /** Ends iteration and closes the connections. */
+  /** Ends iteration, leaves the group (after revoking and committing) and closes the connections. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.signalClosed();
     this.wake();
+    await this.group?.close();
     this.cluster.close();
+    this.coordinatorCluster.close();
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<ConsumedMessage, void, undefined> {
     while (!this.closed) {
+      if (this.failure !== null) throw this.failure;
+      if (this.held) {
+        await Promise.race([this.nextChange(), this.closing]);
+        continue;
+      }
       const message = this.buffer.shift();
       if (message !== undefined) yield message;
       else await this.runRound();
@@ -220,6 +263,37 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     const first = this.buffer.find((m) => m.topic === state.topic && m.partition === state.partition)?.offset;
     if (first !== undefined) this.buffer = this.buffer.filter((m) => m.topic !== state.topic || m.partition !== state.partition);
     return first;
+  }
+
+  private requireGroup(operation: string): GroupMember {
+    if (this.group === null) throw new Error(`${operation} needs a consumer made with a groupId`);
+    return this.group;
+  }
+
+  /** The consumer as its group member sees it. */
+  private memberHost(): MemberHost {
+    return {
+      hold: () => {
+        this.held = true;
+      },
+      release: () => {
+        this.held = false;
+        this.wake();
+      },
+      assign: (assignments) => this.replaceAssignment(assignments),
+      positions: () => this.positions(),
+      fail: (error) => {
+        this.failure = error;
+        this.wake();
+      },
+    };
+  }
+
+  private positions(): TopicPartitionOffset[] {
+    return this.states.all().flatMap(({ topic, partition }) => {
+      const offset = this.position(topic, partition);
+      return offset === null ? [] : [{ topic, partition, offset }];
+    });
   }
 
   /** Resolves at the next assign/seek/resume/close. */

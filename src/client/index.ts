@@ -6,6 +6,12 @@ export { Producer } from './producer.js';
 export type { Acks, CompressionType, Message, PartitionOffsets, Partitioner, ProducerOptions, SendOptions } from './producer.js';
 export { Consumer } from './consumer.js';
 export type { Assignment, AutoOffsetReset, ConsumedMessage, ConsumerOptions, OffsetSpec, TopicPartition } from './consumer.js';
+export type { GroupOptions, RebalanceListener } from './group-options.js';
+export { rangeAssignor, roundRobinAssignor, KAFKAJS_ROUND_ROBIN } from './group-assignors.js';
+export type { AssignorName, GroupAssignment, MemberSubscription, PartitionAssignor } from './group-assignors.js';
+export type { CommittedOffset, OffsetToCommit, TopicPartitionOffset } from './group-commit.js';
+export { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
+export type { Subscription } from './consumer-protocol.js';
 export { Admin } from './admin.js';
 export type {
   AdminOptions,
@@ -18,6 +24,7 @@ export type {
   PartitionOffset,
   TopicDescription,
 } from './admin.js';
+export type { GroupDescription, GroupListing, GroupMemberDescription, ResetTarget } from './admin-groups.js';
 export type { IsolationLevel } from './list-offsets.js';
 export { KafkaClientError, isRetriable } from './errors.js';
 export type { ErrorContext } from './errors.js';
