@@ -33,7 +33,7 @@ async function bench(flags: BenchFlags): Promise<void> {
     import('./bench/run.js'),
   ]);
   const profile = flags.quick === true ? PROFILES.quick : PROFILES.full;
-  const client = clientFor(flags, 'sluice-bench');
+  const client = await clientFor(flags, 'sluice-bench');
   const address = flags.brokers ?? process.env.SLUICE_BROKERS ?? 'the default broker';
   process.stderr.write(`sluice bench (${profile.name}) against ${address}\n`);
   const progress = (line: string): void => void process.stderr.write(`  ${line}\n`);

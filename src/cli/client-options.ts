@@ -1,6 +1,6 @@
 // What every client-side command shares: where the brokers are.
 import type { Command } from 'commander';
-import { createClient, type Client } from '../client/index.js';
+import type { Client } from '../client/index.js';
 
 export interface BrokerFlag {
   brokers?: string;
@@ -12,7 +12,9 @@ export function withBrokersOption(command: Command): Command {
   return command.option('-b, --brokers <list>', `comma-separated bootstrap brokers (default $SLUICE_BROKERS or ${DEFAULT_BROKERS})`);
 }
 
-export function clientFor(flags: BrokerFlag, clientId: string): Client {
+/** The client is imported on first use, so `sluice broker` and --help never load it. */
+export async function clientFor(flags: BrokerFlag, clientId: string): Promise<Client> {
+  const { createClient } = await import('../client/index.js');
   const list = flags.brokers ?? process.env.SLUICE_BROKERS ?? DEFAULT_BROKERS;
   return createClient({ brokers: list.split(',').map((b) => b.trim()).filter(Boolean), clientId, retry: { retries: 3 } });
 }

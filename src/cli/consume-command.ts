@@ -40,7 +40,7 @@ async function consumeInGroup(flags: ConsumeFlags, groupId: string): Promise<voi
   if (flags.from !== 'earliest' && flags.from !== 'latest') throw new Error('with --group, --from must be earliest or latest (where to start without a committed offset)');
   const format = parseFormat(flags.format);
   const limit = integerFlag('limit', flags.limit) ?? Infinity;
-  const client = clientFor(flags, 'sluice-cli-consumer');
+  const client = await clientFor(flags, 'sluice-cli-consumer');
   const consumer = client.consumer({ groupId, autoOffsetReset: flags.from, maxWaitMs: 200 });
   // Ctrl-C ends the iteration; closing commits the positions and leaves the group.
   const stop = (): void => void consumer.close();
@@ -67,7 +67,7 @@ async function consume(flags: ConsumeFlags): Promise<void> {
   const format = parseFormat(flags.format);
   const start = parseStart(flags.from);
   const limit = integerFlag('limit', flags.limit) ?? Infinity;
-  const client = clientFor(flags, 'sluice-cli-consumer');
+  const client = await clientFor(flags, 'sluice-cli-consumer');
   try {
     const admin = client.admin();
     const partitions = await partitionsToRead(admin, flags);

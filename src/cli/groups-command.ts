@@ -93,7 +93,7 @@ function parseTarget(to: string): ResetTarget {
 }
 
 async function withAdmin<T>(flags: BrokerFlag, work: (admin: Admin) => Promise<T>): Promise<T> {
-  const client = clientFor(flags, 'sluice-cli-admin');
+  const client = await clientFor(flags, 'sluice-cli-admin');
   try {
     return await work(client.admin());
   } finally {

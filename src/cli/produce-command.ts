@@ -34,7 +34,7 @@ async function produce(message: string | undefined, flags: ProduceFlags): Promis
   const acks = ACKS[flags.acks];
   if (acks === undefined) throw new Error(`--acks must be all, 1 or 0, got ${JSON.stringify(flags.acks)}`);
   const partition = integerFlag('partition', flags.partition);
-  const client = clientFor(flags, 'sluice-cli-producer');
+  const client = await clientFor(flags, 'sluice-cli-producer');
   const producer = client.producer({ acks });
   const toMessage = (line: string): Message => ({ ...splitKey(line, flags), ...(partition === undefined ? {} : { partition }) });
   let sent = 0;

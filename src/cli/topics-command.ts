@@ -1,5 +1,6 @@
 // `sluice topics list|create|describe|delete`.
 import type { Command } from 'commander';
+import type { Admin } from '../client/index.js';
 import { clientFor, integerFlag, withBrokersOption, type BrokerFlag } from './client-options.js';
 import { table } from './table.js';
 
@@ -53,8 +54,8 @@ async function describe(topic: string, flags: BrokerFlag): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function withAdmin<T>(flags: BrokerFlag, work: (admin: ReturnType<ReturnType<typeof clientFor>['admin']>) => Promise<T>): Promise<T> {
-  const client = clientFor(flags, 'sluice-cli-admin');
+async function withAdmin<T>(flags: BrokerFlag, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const client = await clientFor(flags, 'sluice-cli-admin');
   try {
     return await work(client.admin());
   } finally {
