@@ -3,7 +3,7 @@
 // go to its coordinator; listing asks every broker, since each knows only its own groups.
 import { ApiKey, ErrorCode } from '../protocol/index.js';
 import type { Cluster } from './cluster.js';
-import { decodeAssignment } from './consumer-protocol.js';
+import { decodeAssignment } from '../protocol/consumer-protocol.js';
 import { KafkaClientError, throwIfError } from './errors.js';
 import { commitOffsets, fetchCommittedOffsets, OUTSIDE_THE_GROUP, type CommittedOffset, type TopicPartitionOffset } from './group-commit.js';
 import { CoordinatorLink } from './group-coordinator.js';

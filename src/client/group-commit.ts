@@ -6,7 +6,7 @@ import { ApiKey, ErrorCode, type OffsetCommitRequest, type OffsetFetchRequest, t
 import type { Response } from './connection.js';
 import { KafkaClientError } from './errors.js';
 import type { CoordinatorLink } from './group-coordinator.js';
-import { groupByTopic } from './consumer-protocol.js';
+import { groupByTopic } from '../protocol/consumer-protocol.js';
 import type { TopicPartition } from './partition-states.js';
 
 export interface TopicPartitionOffset extends TopicPartition {

@@ -4,7 +4,7 @@
 // get an empty assignment rather than none, which every client reads).
 import { ErrorCode } from '../protocol/index.js';
 import type { Cluster } from './cluster.js';
-import { decodeSubscription, encodeAssignment } from './consumer-protocol.js';
+import { decodeSubscription, encodeAssignment } from '../protocol/consumer-protocol.js';
 import { KafkaClientError } from './errors.js';
 import type { PartitionAssignor } from './group-assignors.js';
 import type { JoinOutcome } from './group-requests.js';

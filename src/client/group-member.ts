@@ -12,7 +12,7 @@
 // already someone else's: they go without a commit (UNKNOWN_MEMBER_ID also drops the member id).
 import { ErrorCode } from '../protocol/index.js';
 import type { Assignment } from './consumer.js';
-import { decodeAssignment, encodeSubscription } from './consumer-protocol.js';
+import { decodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
 import { KafkaClientError, isRetriable } from './errors.js';
 import { commitOffsets, fetchCommittedOffsets, OUTSIDE_THE_GROUP, type CommitIdentity, type OffsetToCommit, type TopicPartitionOffset } from './group-commit.js';
 import type { CoordinatorLink } from './group-coordinator.js';

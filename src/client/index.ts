@@ -10,8 +10,8 @@ export type { GroupOptions, RebalanceListener } from './group-options.js';
 export { rangeAssignor, roundRobinAssignor, KAFKAJS_ROUND_ROBIN } from './group-assignors.js';
 export type { AssignorName, GroupAssignment, MemberSubscription, PartitionAssignor } from './group-assignors.js';
 export type { CommittedOffset, OffsetToCommit, TopicPartitionOffset } from './group-commit.js';
-export { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
-export type { Subscription } from './consumer-protocol.js';
+export { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
+export type { Subscription } from '../protocol/consumer-protocol.js';
 export { Admin } from './admin.js';
 export type {
   AdminOptions,

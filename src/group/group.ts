@@ -1,7 +1,7 @@
 // One classic group's state (NOTES.md §7.1): its members, the pending members that were handed a
 // member id but have not joined with it yet, the static members by instance id, the generation,
 // the leader and the chosen protocol. No timers and no I/O here: the rebalancer drives this.
-import { subscribedTopicsOf } from './consumer-protocol.js';
+import { subscribedTopicsOf } from '../protocol/consumer-protocol.js';
 import type { Member, MemberProtocol } from './member.js';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';

@@ -2,7 +2,7 @@
 // the same layout) reads what we write and we read what it writes.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../src/client/consumer-protocol.js';
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../src/protocol/consumer-protocol.js';
 
 interface KafkajsAssignerProtocol {
   MemberMetadata: {

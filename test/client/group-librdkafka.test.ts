@@ -3,7 +3,7 @@
 // other's subscription and assignment bytes), and librdkafka starts from the offsets we committed.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAssignment } from '../../src/client/consumer-protocol.js';
+import { decodeAssignment } from '../../src/protocol/consumer-protocol.js';
 import { fillTopic, openTestBed, Reader, type GroupTestBed } from './group-harness.js';
 
 const hasKcat = (() => {

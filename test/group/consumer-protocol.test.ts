@@ -1,6 +1,6 @@
 // Topics out of ConsumerProtocolSubscription bytes, and the protocol choice of the Group class.
 import { describe, expect, it } from 'vitest';
-import { subscribedTopicsOf } from '../../src/group/consumer-protocol.js';
+import { subscribedTopicsOf } from '../../src/protocol/consumer-protocol.js';
 import { Group } from '../../src/group/group.js';
 import { Member } from '../../src/group/member.js';
 import { subscription } from './harness.js';

@@ -4,8 +4,15 @@
 // JoinGroup metadata of each member and as the assignments of SyncGroup, so every client in a
 // group (Java, librdkafka, kafkajs, ours) must agree on the layout. Classic encoding, no
 // flexible fields; a newer version only appends fields, so a reader takes what it knows.
-import { Reader, Writer } from '../protocol/index.js';
-import type { TopicPartition } from './partition-states.js';
+// Shared by the client (which writes and reads them) and the group coordinator (which only
+// looks up the subscribed topics, for OffsetDelete).
+import { Reader } from './reader.js';
+import { Writer } from './writer.js';
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
 
 export interface Subscription {
   readonly topics: readonly string[];
@@ -74,6 +81,18 @@ export function decodeAssignment(bytes: Buffer): TopicPartition[] {
   const partitions = readTopicPartitions(reader);
   if (!reader.complete() || version < 0) throw new RangeError(`not a consumer-protocol assignment: ${reader.error?.message ?? `version ${version}`}`);
   return partitions;
+}
+
+/**
+ * Only the subscribed topics, or null when the bytes are not a consumer subscription. Lenient
+ * past the topics (any version, any trailing fields): the coordinator needs nothing else.
+ */
+export function subscribedTopicsOf(metadata: Buffer): string[] | null {
+  const reader = new Reader(metadata);
+  const version = reader.int16();
+  if (version < 0 || reader.remaining < INT32 || metadata.readInt32BE(INT16) < 0) return null;
+  const topics = readStringArray(reader);
+  return reader.complete() ? topics : null;
 }
 
 /** Topic-partitions grouped by topic, topics sorted, partitions in ascending order. */
