@@ -1,5 +1,5 @@
 // The Node-API module: registers the hot-path kernels under the names of HotPath in
-// src/hotpath/types.ts, except encodeBatch: it is encodeBatchPacked, for which the loader
+// src/hotpath/types.ts, except encodeBatch: it is encodeBatchInto, for which the loader
 // packs the records (src/hotpath/native-encode.ts). The TypeScript loader checks every
 // argument before calling, so the bindings here only refuse values of the wrong type (a
 // TypeError) rather than validate.
@@ -83,8 +83,8 @@ Napi::Value LookupTimeIndexBinding(const Napi::CallbackInfo& info) {
 Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
   exports.Set("crc32c", Napi::Function::New(env, Crc32cBinding, "crc32c"));
   exports.Set("validateBatches", Napi::Function::New(env, ValidateBatchesBinding, "validateBatches"));
-  exports.Set("encodeBatchPacked",
-              Napi::Function::New(env, EncodeBatchPackedBinding, "encodeBatchPacked"));
+  exports.Set("encodeBatchInto",
+              Napi::Function::New(env, EncodeBatchIntoBinding, "encodeBatchInto"));
   exports.Set("appendFile", Napi::Function::New(env, AppendFile, "appendFile"));
   exports.Set("lookupOffsetIndex",
               Napi::Function::New(env, LookupOffsetIndexBinding, "lookupOffsetIndex"));

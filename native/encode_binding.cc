@@ -1,11 +1,11 @@
-// encodeBatchPacked glue: one Node-API crossing per batch. src/hotpath/native-encode.ts packs
+// encodeBatchInto glue: one Node-API crossing per batch. src/hotpath/native-encode.ts packs
 // the records into one byte buffer and one Float64Array of numbers and lengths (the layout is
-// documented there, on EncodeBatchPacked); this reads the batch header from the first slots,
-// lets record_batch.cc check and size the records, allocates the Buffer once and fills it.
+// documented there, on EncodeBatchInto) and hands over memory for the batch; this reads the
+// batch header from the first slots and lets record_batch.cc write the batch there. Nothing
+// is allocated: JavaScript takes the memory from a slab, which costs less than one Buffer a call.
 #include "encode_binding.h"
 
 #include <cmath>
-#include <vector>
 
 #include "js_values.h"
 #include "record_batch.h"
@@ -43,22 +43,26 @@ bool GetDouble(napi_env env, napi_value value, double* out) {
 
 }  // namespace
 
-Napi::Value EncodeBatchPackedBinding(const Napi::CallbackInfo& info) {
+Napi::Value EncodeBatchIntoBinding(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ByteView data;
   double* meta = nullptr;
   size_t metaLength = 0;
   double dataLength = 0;
   double recordCount = 0;
-  if (!GetUint8Array(env, info[0], &data) || !GetDouble(env, info[1], &dataLength) ||
-      !GetFloat64Array(env, info[2], &meta, &metaLength) || !GetDouble(env, info[3], &recordCount) ||
+  ByteView out;
+  double outOffset = 0;
+  if (info.Length() < 6 || !GetUint8Array(env, info[0], &data) ||
+      !GetDouble(env, info[1], &dataLength) || !GetFloat64Array(env, info[2], &meta, &metaLength) ||
+      !GetDouble(env, info[3], &recordCount) || !GetUint8Array(env, info[4], &out) ||
+      !GetDouble(env, info[5], &outOffset) ||
       !(dataLength >= 0 && dataLength <= static_cast<double>(data.length)) ||
       metaLength < kHeaderSlots ||
       !(recordCount >= 0 &&
-        recordCount <= static_cast<double>((metaLength - kHeaderSlots) / kPackedRecordSlots))) {
-    return ThrowTypeError(env, "encodeBatchPacked(data, dataLength, meta, recordCount)");
+        recordCount <= static_cast<double>((metaLength - kHeaderSlots) / kPackedRecordSlots)) ||
+      !(outOffset >= 0 && outOffset <= static_cast<double>(out.length))) {
+    return ThrowTypeError(env, "encodeBatchInto(data, dataLength, meta, recordCount, out, outOffset)");
   }
-  const BatchHeaderInput header = ReadBatchHeader(meta);
   PackedRecords records;
   records.data = data.data;
   records.dataLength = static_cast<size_t>(dataLength);
@@ -66,20 +70,11 @@ Napi::Value EncodeBatchPackedBinding(const Napi::CallbackInfo& info) {
   records.records = meta + kHeaderSlots;
   records.headers = records.records + kPackedRecordSlots * records.count;
   records.headerSlots = metaLength - kHeaderSlots - kPackedRecordSlots * records.count;
-  std::vector<uint32_t> bodySizes(records.count);
+  const size_t offset = static_cast<size_t>(outOffset);
   size_t size = 0;
-  switch (PackedBatchSize(records, header.baseTimestamp, bodySizes.data(), &size)) {
-    case kPackedOk:
-      break;
-    case kPackedTooLarge:
-      Napi::RangeError::New(env, "record batch larger than 2 GiB").ThrowAsJavaScriptException();
-      return env.Undefined();
-    default:
-      return ThrowTypeError(env, "encodeBatchPacked: the slots name more than data and meta hold");
-  }
-  Napi::Buffer<uint8_t> batch = Napi::Buffer<uint8_t>::New(env, size);
-  EncodePackedBatch(records, header, bodySizes.data(), batch.Data(), size);
-  return batch;
+  const int status = EncodePackedBatch(records, ReadBatchHeader(meta), out.data + offset,
+                                       out.length - offset, &size);
+  return Napi::Number::New(env, status == kPackedOk ? static_cast<double>(size) : -status);
 }
 
 }  // namespace sluice

@@ -1,4 +1,4 @@
-// The encodeBatchPacked binding: encodes a batch that src/hotpath/native-encode.ts packed.
+// The encodeBatchInto binding: encodes a batch that src/hotpath/native-encode.ts packed.
 #ifndef SLUICE_NATIVE_ENCODE_BINDING_H_
 #define SLUICE_NATIVE_ENCODE_BINDING_H_
 
@@ -7,10 +7,11 @@
 namespace sluice {
 
 /**
- * encodeBatchPacked(data, dataLength, meta, recordCount) -> Buffer; see EncodeBatchPacked in
- * src/hotpath/native-encode.ts for the layout, and HotPath.encodeBatch for the result.
+ * encodeBatchInto(data, dataLength, meta, recordCount, out, outOffset) -> number: writes the
+ * batch into out from outOffset and returns its size, or minus a PackedStatus when it cannot.
+ * See EncodeBatchInto in src/hotpath/native-encode.ts for the layout of data and meta.
  */
-Napi::Value EncodeBatchPackedBinding(const Napi::CallbackInfo& info);
+Napi::Value EncodeBatchIntoBinding(const Napi::CallbackInfo& info);
 
 }  // namespace sluice
 

@@ -21,8 +21,7 @@ struct ByteView {
  * value is anything else. Node-API already offsets the data pointer to the view's start.
  */
 inline bool GetUint8Array(napi_env env, napi_value value, ByteView* view) {
-  bool isTypedArray = false;
-  if (napi_is_typedarray(env, value, &isTypedArray) != napi_ok || !isTypedArray) return false;
+  // napi_get_typedarray_info itself refuses anything but a typed array (napi_invalid_arg).
   napi_typedarray_type type;
   size_t length = 0;
   void* data = nullptr;
@@ -37,8 +36,6 @@ inline bool GetUint8Array(napi_env env, napi_value value, ByteView* view) {
 
 /** The doubles of a Float64Array view; false when the value is anything else. */
 inline bool GetFloat64Array(napi_env env, napi_value value, double** data, size_t* length) {
-  bool isTypedArray = false;
-  if (napi_is_typedarray(env, value, &isTypedArray) != napi_ok || !isTypedArray) return false;
   napi_typedarray_type type;
   void* raw = nullptr;
   if (napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) != napi_ok ||

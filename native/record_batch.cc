@@ -126,8 +126,9 @@ int ValidateBatches(uint8_t* buf, size_t length, int64_t assignFrom, int64_t lea
 }
 
 // ---- Encoding -------------------------------------------------------------------------
-// Two passes over the packed slots: the first checks them and sizes every record, so the
-// caller can allocate the batch once; the second writes it front to back, then the CRC.
+// One pass over the packed slots: each record is checked and sized from its slots, then
+// written at once behind the header; the header and, last, the CRC go in when all records
+// are in place. The caller provides the memory (an upper bound), so nothing is allocated here.
 
 namespace {
 
@@ -139,10 +140,11 @@ inline uint64_t ZigZag64(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
 
+// ceil(bits / 7) for the significant bits of v (at least one), without a loop: for bits in
+// [1, 64], (9 * bits + 64) / 64 equals it.
 inline size_t UnsignedVarintSize(uint64_t v) {
-  size_t bytes = 1;
-  for (; v >= 0x80; v >>= 7) ++bytes;
-  return bytes;
+  const size_t bits = 64 - static_cast<size_t>(__builtin_clzll(v | 1));
+  return (9 * bits + 64) / 64;
 }
 
 inline size_t VarintSize(int64_t v) {
@@ -227,8 +229,8 @@ bool SizeRecord(const RecordSlots& record, const double* headers, size_t headers
   return true;
 }
 
-// Writes a record that SizeRecord accepted.
-uint8_t* WriteRecord(uint8_t* p, const RecordSlots& record, const double* headers, uint32_t body,
+// Writes a record that SizeRecord accepted and whose bytes were found to fit.
+uint8_t* WriteRecord(uint8_t* p, const RecordSlots& record, const double* headers, size_t body,
                      int64_t offsetDelta, int64_t baseTimestamp, const uint8_t** data) {
   p = WriteVarint(p, static_cast<int64_t>(body));
   *p++ = 0;  // attributes
@@ -262,48 +264,45 @@ void WriteHeader(uint8_t* out, size_t size, const BatchHeaderInput& header, int3
 
 }  // namespace
 
-int PackedBatchSize(const PackedRecords& records, int64_t baseTimestamp, uint32_t* bodySizes,
-                    size_t* size) {
+int EncodePackedBatch(const PackedRecords& records, const BatchHeaderInput& header, uint8_t* out,
+                      size_t capacity, size_t* size) {
+  if (capacity < kHeaderBytes) return kPackedNoRoom;
+  const uint8_t* data = records.data;
+  size_t dataLeft = records.dataLength;
   const double* headers = records.headers;
   size_t headersLeft = records.headerSlots;
-  uint64_t dataBytes = 0;
-  uint64_t total = kHeaderBytes;
+  uint8_t* p = out + kHeaderBytes;
+  size_t room = capacity - kHeaderBytes;
+  int64_t maxTimestamp = header.baseTimestamp;  // for no records; the loader never passes none
   for (size_t i = 0; i < records.count; ++i) {
     const RecordSlots record = ReadRecord(records.records + kPackedRecordSlots * i);
+    const int64_t offsetDelta = static_cast<int64_t>(i);
     size_t body = 0;
-    if (!SizeRecord(record, headers, headersLeft, static_cast<int64_t>(i), baseTimestamp, &body,
-                    &dataBytes)) {
+    uint64_t dataBytes = 0;
+    if (!SizeRecord(record, headers, headersLeft, offsetDelta, header.baseTimestamp, &body,
+                    &dataBytes) ||
+        dataBytes > dataLeft) {
       return kPackedMalformed;
     }
+    // A body beyond int32 cannot be framed; refusing it here also keeps the varint exact.
+    if (body > kMaxBatchLength) return kPackedTooLarge;
+    const size_t recordBytes = VarintSize(static_cast<int64_t>(body)) + body;
+    if (recordBytes > room) return kPackedNoRoom;
+    if (i == 0 || record.timestamp > maxTimestamp) maxTimestamp = record.timestamp;
+    p = WriteRecord(p, record, headers, body, offsetDelta, header.baseTimestamp, &data);
+    room -= recordBytes;
+    dataLeft -= static_cast<size_t>(dataBytes);
     const size_t headerSlots = kPackedHeaderSlots * static_cast<size_t>(record.headerCount);
     headers += headerSlots;
     headersLeft -= headerSlots;
-    // A body beyond 32 bits makes the batch too large, refused below before any use.
-    bodySizes[i] = static_cast<uint32_t>(body);
-    total += VarintSize(static_cast<int64_t>(body)) + body;
   }
-  if (dataBytes > records.dataLength) return kPackedMalformed;
+  const size_t total = static_cast<size_t>(p - out);
   if (total - kLogOverhead > kMaxBatchLength) return kPackedTooLarge;
-  *size = static_cast<size_t>(total);
-  return kPackedOk;
-}
-
-void EncodePackedBatch(const PackedRecords& records, const BatchHeaderInput& header,
-                       const uint32_t* bodySizes, uint8_t* out, size_t size) {
-  const uint8_t* data = records.data;
-  const double* headers = records.headers;
-  int64_t maxTimestamp = header.baseTimestamp;  // for no records; the loader never passes none
-  uint8_t* p = out + kHeaderBytes;
-  for (size_t i = 0; i < records.count; ++i) {
-    const RecordSlots record = ReadRecord(records.records + kPackedRecordSlots * i);
-    if (i == 0 || record.timestamp > maxTimestamp) maxTimestamp = record.timestamp;
-    p = WriteRecord(p, record, headers, bodySizes[i], static_cast<int64_t>(i), header.baseTimestamp,
-                    &data);
-    headers += kPackedHeaderSlots * static_cast<size_t>(record.headerCount);
-  }
-  WriteHeader(out, size, header, static_cast<int32_t>(records.count), maxTimestamp);
+  WriteHeader(out, total, header, static_cast<int32_t>(records.count), maxTimestamp);
   // Last, once every byte it covers is in place.
-  WriteU32BE(out + kCrcAt, Crc32c(0, out + kAttributesAt, size - kAttributesAt));
+  WriteU32BE(out + kCrcAt, Crc32c(0, out + kAttributesAt, total - kAttributesAt));
+  *size = total;
+  return kPackedOk;
 }
 
 }  // namespace sluice

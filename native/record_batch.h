@@ -50,7 +50,7 @@ struct BatchHeaderInput {
 };
 
 /**
- * The records of a batch as src/hotpath/native-encode.ts packs them (see EncodeBatchPacked
+ * The records of a batch as src/hotpath/native-encode.ts packs them (see EncodeBatchInto
  * there). Lengths are -1 for null; header keys are UTF-8 already and never null. The bytes
  * the lengths take lie back to back in `data`, in record order: key, value, then per header
  * its key and value.
@@ -75,20 +75,18 @@ enum PackedStatus : int {
   kPackedTooLarge = 1,
   /** The slots name more headers or bytes than there are, or hold an invalid length. */
   kPackedMalformed = 2,
+  /** The batch needs more than the capacity given. */
+  kPackedNoRoom = 3,
 };
 
 /**
- * Checks the packed records and sizes the uncompressed v2 batch holding them: stores each
- * record's body size (its bytes after the length varint) in bodySizes[0, count) and the batch
- * size, log overhead included, in *size. Record timestamps are stored as varint deltas from
- * baseTimestamp. Returns a PackedStatus; the outputs are meaningful only for kPackedOk.
+ * Encodes the packed records as an uncompressed v2 batch into out[0, capacity), in one pass:
+ * record timestamps become varint deltas from header.baseTimestamp, offset deltas count from
+ * 0, and the CRC is computed last. Returns a PackedStatus; on kPackedOk *size holds the batch
+ * size, log overhead included. On failure out may hold a partial batch: discard it.
  */
-int PackedBatchSize(const PackedRecords& records, int64_t baseTimestamp, uint32_t* bodySizes,
-                    size_t* size);
-
-/** Writes the batch into out, which has exactly the size PackedBatchSize gave. */
-void EncodePackedBatch(const PackedRecords& records, const BatchHeaderInput& header,
-                       const uint32_t* bodySizes, uint8_t* out, size_t size);
+int EncodePackedBatch(const PackedRecords& records, const BatchHeaderInput& header, uint8_t* out,
+                      size_t capacity, size_t* size);
 
 }  // namespace sluice
 

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsBackend } from './js/index.js';
-import { packedEncodeBatch, type EncodeBatchPacked } from './native-encode.js';
+import { packedEncodeBatch, type EncodeBatchInto } from './native-encode.js';
 import { BatchStatus, VALIDATE_RESULT_SLOTS, type BackendName, type HotPath, type RawBatchHeader, type RawRecord } from './types.js';
 
 /** A loaded, self-checked addon (raw kernels: no argument checks). */
@@ -27,7 +27,7 @@ export interface BackendChoice {
 
 export const NATIVE_DISABLED_REASON = 'disabled by SLUICE_NATIVE=0';
 
-/** Kernels the addon exports under their HotPath names; encodeBatch comes from encodeBatchPacked. */
+/** Kernels the addon exports under their HotPath names; encodeBatch comes from encodeBatchInto. */
 const KERNEL_NAMES = ['crc32c', 'validateBatches', 'appendFile', 'lookupOffsetIndex', 'lookupTimeIndex'] as const;
 type Kernels = Pick<HotPath, (typeof KERNEL_NAMES)[number]>;
 
@@ -59,13 +59,13 @@ export function packageRoot(): string {
 }
 
 /**
- * The encoder: the addon's encodeBatchPacked behind the JavaScript packer, or, from exports
+ * The encoder: the addon's encodeBatchInto behind the JavaScript packer, or, from exports
  * that offer an object-level encodeBatch instead (stand-ins in tests), that one as it is.
  */
 function encoderOf(addon: Record<string, unknown>): HotPath['encodeBatch'] {
-  if (typeof addon.encodeBatchPacked === 'function') return packedEncodeBatch(addon.encodeBatchPacked as EncodeBatchPacked);
+  if (typeof addon.encodeBatchInto === 'function') return packedEncodeBatch(addon.encodeBatchInto as EncodeBatchInto);
   if (typeof addon.encodeBatch === 'function') return addon.encodeBatch as HotPath['encodeBatch'];
-  throw new Error('the addon does not export a function encodeBatchPacked');
+  throw new Error('the addon does not export a function encodeBatchInto');
 }
 
 /** Checks the addon's exports and binds them into a HotPath. */

@@ -1,12 +1,15 @@
 // encodeBatch for the addon: the records are packed in JavaScript into reused scratch memory
 // (their bytes into one Buffer, their lengths and numbers into one Float64Array), then the
-// addon is entered once per batch. Reading each record through Node-API instead costs ~14
-// calls per record, more than the whole encoding.
+// addon is entered once per batch and writes the batch into memory handed to it. Reading each
+// record through Node-API instead costs ~14 calls per record, more than the whole encoding.
+// The batch memory comes from a slab, the way Buffer.allocUnsafe pools small buffers: a
+// Buffer of its own costs ~0.9 µs per batch (a new backing store), an eighth of the encoding.
 import type { HotPath, RawBatchHeader, RawRecord } from './types.js';
 
 /**
  * The addon's export: encodes the batch that `meta` describes, whose bytes are
- * data[0, dataLength), and returns it in a new Buffer. Layout of meta (all doubles):
+ * data[0, dataLength), into out from outOffset, and returns its size in bytes, or minus an
+ * EncodeStatus when it cannot (then out holds garbage there). Layout of meta (all doubles):
  *   [0, 7)          the header: baseOffset, partitionLeaderEpoch, attributes, baseTimestamp,
  *                   producerId, producerEpoch, baseSequence;
  *   [7, 7 + 4n)     per record: timestamp, key length, value length, header count;
@@ -14,7 +17,14 @@ import type { HotPath, RawBatchHeader, RawRecord } from './types.js';
  * A length of -1 is null. data holds, per record, its key, its value, then per header its
  * UTF-8 key and its value. Records have a fixed stride so C++ needs no pointer chase.
  */
-export type EncodeBatchPacked = (data: Uint8Array, dataLength: number, meta: Float64Array, recordCount: number) => Buffer;
+export type EncodeBatchInto = (data: Uint8Array, dataLength: number, meta: Float64Array, recordCount: number, out: Uint8Array, outOffset: number) => number;
+
+/** Why encodeBatchInto refused, as minus its result (PackedStatus in native/record_batch.h). */
+const enum EncodeStatus {
+  TooLarge = 1,
+  Malformed = 2,
+  NoRoom = 3,
+}
 
 const PACKED_HEADER_SLOTS = 7;
 const RECORD_SLOTS = 4;
@@ -31,14 +41,48 @@ const MAX_RETAINED_BYTES = 1024 * 1024;
  */
 const copyInto: (this: Uint8Array, source: Uint8Array, offset: number) => void = Uint8Array.prototype.set;
 
+/**
+ * What a record adds beyond its data bytes, at most: the varints of its length (5), timestamp
+ * delta (10), offset delta, key length, value length and header count (5 each), and its
+ * attributes byte. A header adds at most two length varints.
+ */
+const MAX_RECORD_OVERHEAD = 36;
+const MAX_HEADER_OVERHEAD = 10;
+const BATCH_HEADER_BYTES = 61;
+/** Batches are cut from slabs this big; one that may need more than OWN_BUFFER_FROM gets its own. */
+const SLAB_BYTES = 256 * 1024;
+const OWN_BUFFER_FROM = 64 * 1024;
+
 /** Header keys at most this long are written by a JavaScript loop when ASCII; longer ones by Buffer.write. */
 const SHORT_KEY = 32;
 
-/** An encodeBatch that packs into its own scratch and calls `encodePacked` once. */
-export function packedEncodeBatch(encodePacked: EncodeBatchPacked): HotPath['encodeBatch'] {
+/** An encodeBatch that packs into its own scratch and calls `encodeInto` once. */
+export function packedEncodeBatch(encodeInto: EncodeBatchInto): HotPath['encodeBatch'] {
   let data: Buffer = Buffer.allocUnsafeSlow(64 * 1024);
   let meta: Float64Array = new Float64Array(4096);
+  let slab: Buffer = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  let slabUsed = 0;
   let busy = false;
+
+  /**
+   * Encodes into the slab, or into a Buffer of its own when the batch may need more than
+   * OWN_BUFFER_FROM (its worst case, `bound`, is then what it holds on to).
+   */
+  function encodeOut(bytes: Buffer, dataLength: number, slots: Float64Array, count: number, bound: number): Buffer {
+    let out = slab;
+    let offset = slabUsed;
+    if (bound > OWN_BUFFER_FROM) {
+      out = Buffer.allocUnsafeSlow(bound);
+      offset = 0;
+    } else if (bound > SLAB_BYTES - slabUsed) {
+      out = slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      offset = slabUsed = 0;
+    }
+    const size = encodeInto(bytes, dataLength, slots, count, out, offset);
+    if (size < 0) throw encodeError(-size);
+    if (out === slab) slabUsed += size;
+    return out.subarray(offset, offset + size);
+  }
 
   /**
    * A buffer holding bytes[0, written) with room for the rest of the batch, records[index..]
@@ -130,12 +174,14 @@ export function packedEncodeBatch(encodePacked: EncodeBatchPacked): HotPath['enc
         }
       }
     }
-    return encodePacked(bytes, pos, slots, count);
+    const headerCount = (h - PACKED_HEADER_SLOTS - RECORD_SLOTS * count) / HEADER_SLOTS;
+    const bound = BATCH_HEADER_BYTES + MAX_RECORD_OVERHEAD * count + MAX_HEADER_OVERHEAD * headerCount + pos;
+    return encodeOut(bytes, pos, slots, count, bound);
   }
 
   return function encodeBatch(records: readonly RawRecord[], header: RawBatchHeader): Buffer {
     // Property getters could call back in here; a nested call packs into scratch of its own.
-    if (busy) return packedEncodeBatch(encodePacked)(records, header);
+    if (busy) return packedEncodeBatch(encodeInto)(records, header);
     busy = true;
     try {
       return pack(records, header);
@@ -143,6 +189,13 @@ export function packedEncodeBatch(encodePacked: EncodeBatchPacked): HotPath['enc
       busy = false;
     }
   };
+}
+
+function encodeError(status: number): Error {
+  if (status === EncodeStatus.TooLarge) return new RangeError('record batch larger than 2 GiB');
+  // The packer wrote the slots and sized the memory: either of these is a bug here, not bad input.
+  const why = status === EncodeStatus.Malformed ? 'malformed slots' : status === EncodeStatus.NoRoom ? 'too little room' : `status ${status}`;
+  return new Error(`encodeBatchInto refused the packed batch: ${why}`);
 }
 
 /** Writes the UTF-8 of text at pos (room for 3 bytes per unit assured); returns its byte count. */
