@@ -135,8 +135,9 @@ function writeStatement(plan: FieldPlan, value: string): string {
     case 'string':
       return plan.nullable ? `w.nullableString(${value}, ${c});` : `w.string(${value}, ${c});`;
     case 'bytes':
-    case 'records':
       return plan.nullable ? `w.nullableBytes(${value}, ${c});` : `w.bytes(${value}, ${c});`;
+    case 'records':
+      return `w.records(${value}, ${c});`;
     case 'int64':
       return `w.int64FromNumber(${value});`;
     default:

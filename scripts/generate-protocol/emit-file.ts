@@ -3,6 +3,7 @@
 // default factories, decoders, size functions and encoders.
 import { emitDecodeStruct, emitReadStructArray } from './emit-decode.js';
 import { emitEncodeStruct, emitIsDefault, emitSizeStruct, emitStructArrayWriters } from './emit-encode.js';
+import { emitSplicedStruct, structsWithRecords } from './emit-spliced.js';
 import { emitDefaultFactory, emitInterface, formatRange } from './emit-types.js';
 import { structReach } from './reach.js';
 import type { MessageModel, StructModel } from './schema.js';
@@ -40,6 +41,7 @@ function emitSection({ message, span }: Section): string[] {
   const asArrayElement = new Set<string>();
   const asStructField = new Set<string>();
   for (const struct of [message.root, ...reachable]) collectUses(struct, asArrayElement, asStructField);
+  const holdingRecords = structsWithRecords(message);
 
   const out: string[] = [`// ---- ${message.name}: ${versions}, ${flexible} ----`, ''];
   const add = (lines: string[]): void => {
@@ -52,11 +54,13 @@ function emitSection({ message, span }: Section): string[] {
   add(emitDecodeStruct(message.root, message, span, true));
   add(emitSizeStruct(message.root, message, span, true));
   add(emitEncodeStruct(message.root, message, span, true));
+  add(emitSplicedStruct(message.root, message, span, true, holdingRecords));
   for (const struct of reachable) {
     const { span: structSpan, minSize } = reach.get(struct.name) ?? { span, minSize: 1 };
     add(emitDecodeStruct(struct, message, structSpan, false));
     add(emitSizeStruct(struct, message, structSpan, false));
     add(emitEncodeStruct(struct, message, structSpan, false));
+    if (holdingRecords.has(struct.name)) add(emitSplicedStruct(struct, message, structSpan, false, holdingRecords));
     if (asArrayElement.has(struct.name)) {
       add(emitReadStructArray(struct, message, structSpan, minSize));
       add(emitStructArrayWriters(struct, message, structSpan));

@@ -66,13 +66,15 @@ function entryLines(e: IndexEntry): string[] {
     `    decodeResponse: ${full('decode', 'Response')},`,
     `    sizeResponse: ${full('size', 'Response')},`,
     `    encodeResponse: ${full('encode', 'Response')},`,
+    `    splicedRequest: ${full('spliced', 'Request')},`,
+    `    splicedResponse: ${full('spliced', 'Response')},`,
     '  },',
   ];
 }
 
 function topLevelNames(name: string): string[] {
   return ['Request', 'Response'].flatMap((side) =>
-    ['decode', 'size', 'encode', 'default'].map((kind) => `${kind}${name}${side}`),
+    ['decode', 'size', 'encode', 'spliced', 'default'].map((kind) => `${kind}${name}${side}`),
   );
 }
 

@@ -16,13 +16,16 @@ export interface ConnectionContext {
   readonly remotePort: number;
 }
 
+/** A whole response frame (size prefix included): one buffer, or pieces written back to back. */
+export type OutgoingFrame = Buffer | readonly Buffer[];
+
 /**
- * Handles one request frame (size prefix stripped) and returns the whole response frame (size
- * prefix included), or null when the request gets no response (Produce with acks=0). Work that
- * must happen in request order (appends) has to start before the dispatcher's first await: the
- * next request on the connection is dispatched as soon as this call returns its promise.
+ * Handles one request frame (size prefix stripped) and returns the whole response frame, or
+ * null when the request gets no response (Produce with acks=0). Work that must happen in
+ * request order (appends) has to start before the dispatcher's first await: the next request
+ * on the connection is dispatched as soon as this call returns its promise.
  */
-export type Dispatch = (frame: Buffer, context: ConnectionContext) => Promise<Buffer | null>;
+export type Dispatch = (frame: Buffer, context: ConnectionContext) => Promise<OutgoingFrame | null>;
 
 export interface ConnectionLimits {
   /** socket.request.max.bytes */
@@ -36,7 +39,7 @@ const SIZE_PREFIX_BYTES = 4;
 const MIN_REQUEST_BYTES = 8;
 
 interface InFlight {
-  response: Buffer | null | undefined;
+  response: OutgoingFrame | null | undefined;
   readonly bytes: number;
 }
 
@@ -106,7 +109,7 @@ export class Connection {
     const slot: InFlight = { response: undefined, bytes: frame.length };
     this.inFlight.push(slot);
     this.inFlightBytes += frame.length;
-    let pending: Promise<Buffer | null>;
+    let pending: Promise<OutgoingFrame | null>;
     try {
       pending = this.dispatch(frame, this.context);
     } catch (error) {
@@ -118,7 +121,7 @@ export class Connection {
     );
   }
 
-  private finish(slot: InFlight, response: Buffer | null): void {
+  private finish(slot: InFlight, response: OutgoingFrame | null): void {
     slot.response = response;
     this.writeReadyResponses();
   }
@@ -131,18 +134,28 @@ export class Connection {
     }
   }
 
-  /** Writes the responses at the head of the queue that are ready, keeping request order. */
+  /**
+   * Writes the responses at the head of the queue that are ready, keeping request order. Corked,
+   * so the pieces of every frame ready now leave in one writev.
+   */
   private writeReadyResponses(): void {
     if (this.closed) return;
     this.socket.cork();
     while (this.inFlight.length > 0 && this.inFlight[0].response !== undefined) {
       const slot = this.inFlight.shift() as InFlight;
       this.inFlightBytes -= slot.bytes;
-      const response = slot.response;
-      if (response != null && !this.socket.write(response)) this.waitingForDrain = true;
+      if (slot.response != null && !this.writeFrame(slot.response)) this.waitingForDrain = true;
     }
     this.socket.uncork();
     this.takeFrames();
+  }
+
+  /** False when the socket's buffer is full (wait for 'drain'). */
+  private writeFrame(frame: OutgoingFrame): boolean {
+    if (Buffer.isBuffer(frame)) return this.socket.write(frame);
+    let roomLeft = true;
+    for (const piece of frame) roomLeft = this.socket.write(piece);
+    return roomLeft;
   }
 
   private onDrain(): void {

@@ -5,18 +5,25 @@ import {
   ProtocolError,
   apiCodec,
   decodeRequestBody,
-  encodeResponseFrame,
+  encodeResponseFramePieces,
   needsApiVersionsFallback,
   readRequestFrame,
   unsupportedApiVersionsResponseFrame,
   type ApiKey,
   type RequestFrame,
 } from '../protocol/index.js';
-import { CloseConnection, type ConnectionContext, type Dispatch } from './connection.js';
+import { CloseConnection, type ConnectionContext, type Dispatch, type OutgoingFrame } from './connection.js';
 import type { BrokerState, Handler, HandlerTable } from './request-context.js';
 
+/**
+ * Records fields (fetched log bytes) this long or longer go to the socket as they are, after the
+ * frame's own bytes, instead of being copied into one response buffer; shorter ones cost less
+ * to copy than to write as a piece of their own.
+ */
+const SPLICE_RECORDS_FROM = 8 * 1024;
+
 export function createDispatch(handlers: HandlerTable, broker: BrokerState): Dispatch {
-  return async (frame: Buffer, connection: ConnectionContext): Promise<Buffer | null> => {
+  return async (frame: Buffer, connection: ConnectionContext): Promise<OutgoingFrame | null> => {
     const request = parseFrame(frame);
     const { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId, clientId } = request.header;
     if (needsApiVersionsFallback(apiKey, apiVersion)) return unsupportedApiVersionsResponseFrame(correlationId);
@@ -25,7 +32,7 @@ export function createDispatch(handlers: HandlerTable, broker: BrokerState): Dis
     const decoded = decodeBody(request, apiKey, apiVersion);
     const response = await handler(decoded, { apiVersion, clientId, connection, broker });
     if (response === null) return null;
-    return encodeResponseFrame(apiKey as ApiKey, apiVersion, correlationId, response as never);
+    return encodeResponseFramePieces(apiKey as ApiKey, apiVersion, correlationId, response as never, SPLICE_RECORDS_FROM);
   };
 }
 

@@ -10,6 +10,7 @@ import {
   ErrorCode,
   decodeResponseFrame,
   encodeRequestFrame,
+  encodeRequestFramePieces,
   type ApiMessages,
   type ApiVersionsResponse,
 } from '../protocol/index.js';
@@ -67,6 +68,8 @@ const IDEMPOTENT_APIS = new Set<number>([
 
 /** The ApiVersions version tried first (flexible; librdkafka and platformatic do the same). */
 const FIRST_API_VERSIONS_VERSION = 3;
+/** Record batches this long or longer are written as they are after the request's own bytes, not copied into it. */
+const SPLICE_RECORDS_FROM = 8 * 1024;
 const SOFTWARE_NAME = 'sluice';
 const SOFTWARE_VERSION = '0.1.0';
 
@@ -150,7 +153,7 @@ export class Connection {
     const body = build(version);
     const expectResponse = options.expectResponse ?? true;
     const response = await session.send({
-      encode: (correlationId) => encodeRequestFrame(apiKey, version, correlationId, this.clientId, body),
+      encode: (correlationId) => encodeRequestFramePieces(apiKey, version, correlationId, this.clientId, body, SPLICE_RECORDS_FROM),
       decode: (frame) => decodeResponseFrame(frame, apiKey, version).body,
       expectResponse,
       timeoutMs: this.requestTimeoutMs + (options.extraTimeoutMs ?? 0),
@@ -210,7 +213,7 @@ export class Connection {
   private async sendApiVersions(session: SocketSession, version: number): Promise<ApiVersionsResponse> {
     const body = { clientSoftwareName: SOFTWARE_NAME, clientSoftwareVersion: SOFTWARE_VERSION };
     const response = await session.send({
-      encode: (correlationId) => encodeRequestFrame(ApiKey.ApiVersions, version, correlationId, this.clientId, body),
+      encode: (correlationId) => [encodeRequestFrame(ApiKey.ApiVersions, version, correlationId, this.clientId, body)],
       decode: (frame) => decodeApiVersionsResponse(frame, version),
       expectResponse: true,
       timeoutMs: this.requestTimeoutMs,

@@ -5,7 +5,7 @@
 //
 // Each fetch round resolves pending 'earliest'/'latest' positions (ListOffsets), sends one Fetch
 // per leader for the partitions that are not paused, and buffers the messages; the iterator
-// hands them out one by one and fetches again when the buffer is empty. seek() and pause()
+// hands them out one by one while the next round is already under way. seek() and pause()
 // drop what is buffered for the partition, and answers to fetches sent before them are ignored.
 //
 // With a groupId, subscribe() joins the group instead: a GroupMember (group-member.ts) runs the
@@ -23,6 +23,7 @@ import { CoordinatorLink } from './group-coordinator.js';
 import { GroupMember, type MemberHost } from './group-member.js';
 import { resolveGroupOptions, type GroupOptions } from './group-options.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type IsolationLevel } from './list-offsets.js';
+import { MessageBuffer } from './message-buffer.js';
 import { backoffDelay } from './retry.js';
 import { PartitionStates, type OffsetSpec, type PartitionState, type TopicPartition } from './partition-states.js';
 
@@ -54,7 +55,11 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   private readonly states: PartitionStates;
   private readonly settings: FetchSettings;
   private readonly autoOffsetReset: AutoOffsetReset;
-  private buffer: ConsumedMessage[] = [];
+  private readonly buffer = new MessageBuffer();
+  /** The fetch round in flight: one runs ahead while the iterator hands out what the last one got. */
+  private round: Promise<void> | null = null;
+  /** Messages the last finished round added: the next round starts once the buffer is down to that. */
+  private lastRoundMessages = 0;
   private closed = false;
   private consecutiveFailures = 0;
   private wake: () => void = () => undefined;
@@ -110,7 +115,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
   private replaceAssignment(assignments: readonly Assignment[]): void {
     const kept = this.states.replace(assignments, (offset) => this.startingPoint(offset));
-    this.buffer = this.buffer.filter((m) => kept.has(this.states.key(m)));
+    this.buffer.retain((m) => kept.has(this.states.key(m)));
     this.wake();
   }
 
@@ -129,7 +134,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   /** Offset of the next message the iterator will hand out for the partition; null while being resolved. */
   position(topic: string, partition: number): number | null {
     const state = this.states.require(topic, partition);
-    return this.buffer.find((m) => m.topic === topic && m.partition === partition)?.offset ?? state.fetchOffset;
+    return this.buffer.first(topic, partition)?.offset ?? state.fetchOffset;
   }
 
   /** Stops fetching the partitions; buffered messages from them are put back (fetched again on resume). */
@@ -170,16 +175,32 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
         await Promise.race([this.nextChange(), this.closing]);
         continue;
       }
-      const message = this.buffer.shift();
-      if (message !== undefined) yield message;
-      else await this.runRound();
+      const message = this.buffer.take();
+      if (message === undefined) {
+        await this.awaitRound();
+        continue;
+      }
+      // Fetch the next round while this one is handed out: the broker reads and sends while the
+      // application works. Only once the buffer is down to one round's worth, so at most about
+      // two rounds of messages are held however slow the application is.
+      if (this.round === null && this.buffer.length <= this.lastRoundMessages) this.round = this.startRound();
+      yield message;
     }
   }
 
-  /** One fetch round, cut short by close(). */
-  private async runRound(): Promise<void> {
-    const round = this.fetchRound();
-    round.catch(() => undefined); // when close() wins the race, a failing round is of no interest
+  private startRound(): Promise<void> {
+    const addedBefore = this.buffer.added;
+    const round = this.fetchRound().finally(() => {
+      this.lastRoundMessages = this.buffer.added - addedBefore;
+      if (this.round === round) this.round = null;
+    });
+    round.catch(() => undefined); // seen by awaitRound; unseen when close() comes first
+    return round;
+  }
+
+  /** Waits for the round in flight (starting one if none is), cut short by close(); throws what it threw. */
+  private async awaitRound(): Promise<void> {
+    const round = (this.round ??= this.startRound());
     await Promise.race([round, this.closing]);
   }
 
@@ -227,7 +248,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     if (outcome.kind === 'error') return this.onPartitionError(state, outcome.error);
     const { fetched } = outcome;
     if (fetched.incomplete) this.states.growMaxBytes(state, this.settings.maxBytes);
-    this.buffer.push(...fetched.messages);
+    this.buffer.add(fetched.messages);
     state.fetchOffset = fetched.nextOffset;
     return null;
   }
@@ -260,8 +281,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
   /** Removes the partition's buffered messages; returns the first one's offset. */
   private dropBuffered(state: PartitionState): number | undefined {
-    const first = this.buffer.find((m) => m.topic === state.topic && m.partition === state.partition)?.offset;
-    if (first !== undefined) this.buffer = this.buffer.filter((m) => m.topic !== state.topic || m.partition !== state.partition);
+    const first = this.buffer.first(state.topic, state.partition)?.offset;
+    if (first !== undefined) this.buffer.retain((m) => m.topic !== state.topic || m.partition !== state.partition);
     return first;
   }
 

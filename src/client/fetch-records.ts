@@ -56,7 +56,9 @@ export function messagesFromFetch(
     if (!aborted.keeps(batch)) continue;
     for (const record of batch.records) {
       if (record.offset < where.fetchOffset) continue;
-      messages.push({ topic: where.topic, partition: where.partition, ...record });
+      // Written out rather than spread: one object shape for every message, and no property copy loop.
+      const { offset, key, value, headers, timestamp } = record;
+      messages.push({ topic: where.topic, partition: where.partition, offset, key, value, headers, timestamp });
     }
   }
   return { messages, nextOffset, incomplete: false };

@@ -1,53 +1,59 @@
 // Splits a TCP byte stream into Kafka frames (int32 size + that many bytes, NOTES.md §3.1).
-// Chunks arrive at arbitrary boundaries; a frame is copied out only once it is complete.
+// Chunks arrive at arbitrary boundaries. A frame inside one chunk is a view of it; a frame
+// spread over chunks gets its own buffer as soon as its size is known, and each chunk is
+// copied in as it arrives, so a large response is copied once and never held twice.
 
 const SIZE_PREFIX_BYTES = 4;
 
 export class FrameReader {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  /** Bytes of a frame (or of its size prefix) waiting for more. */
+  private pending: Buffer | null = null;
+  /** The frame being assembled, and how much of it is filled. */
+  private frame: Buffer | null = null;
+  private filled = 0;
 
   /** @param maxFrameBytes a larger announced size means a corrupt stream, not a big response. */
   constructor(private readonly maxFrameBytes: number) {}
 
   /** Adds bytes and returns every frame now complete (without their size prefix). */
   push(chunk: Buffer): Buffer[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
     const frames: Buffer[] = [];
-    for (;;) {
-      const frame = this.nextFrame();
-      if (frame === null) return frames;
-      frames.push(frame);
+    let data = chunk;
+    if (this.frame !== null) data = this.fill(data, frames);
+    if (this.pending !== null && data.length > 0) {
+      data = Buffer.concat([this.pending, data]);
+      this.pending = null;
     }
-  }
-
-  private nextFrame(): Buffer | null {
-    if (this.buffered < SIZE_PREFIX_BYTES) return null;
-    const size = this.peekSize();
-    if (size < 0 || size > this.maxFrameBytes) {
-      throw new RangeError(`response frame of ${size} bytes is outside 0-${this.maxFrameBytes}`);
+    let at = 0;
+    while (this.frame === null && data.length - at >= SIZE_PREFIX_BYTES) {
+      const size = data.readInt32BE(at);
+      if (size < 0 || size > this.maxFrameBytes) {
+        throw new RangeError(`response frame of ${size} bytes is outside 0-${this.maxFrameBytes}`);
+      }
+      const start = at + SIZE_PREFIX_BYTES;
+      if (data.length - start >= size) {
+        frames.push(data.subarray(start, start + size));
+        at = start + size;
+        continue;
+      }
+      this.frame = Buffer.allocUnsafe(size);
+      this.filled = 0;
+      this.fill(data.subarray(start), frames);
+      return frames;
     }
-    // Wait for the whole frame before joining chunks, so a large response is copied once.
-    if (this.buffered < SIZE_PREFIX_BYTES + size) return null;
-    const head = this.coalesce();
-    const frame = head.subarray(SIZE_PREFIX_BYTES, SIZE_PREFIX_BYTES + size);
-    const rest = head.subarray(SIZE_PREFIX_BYTES + size);
-    this.chunks = rest.length === 0 ? [] : [rest];
-    this.buffered = rest.length;
-    return frame;
+    if (at < data.length) this.pending = data.subarray(at);
+    return frames;
   }
 
-  /** The int32 size prefix, which may straddle chunks. */
-  private peekSize(): number {
-    const first = this.chunks[0];
-    if (first.length >= SIZE_PREFIX_BYTES) return first.readInt32BE(0);
-    return Buffer.concat(this.chunks, this.buffered).readInt32BE(0);
-  }
-
-  /** Joins the buffered chunks into one (only when there are several). */
-  private coalesce(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
-    return this.chunks[0];
+  /** Copies into the frame being assembled; returns what is left of data once it is complete. */
+  private fill(data: Buffer, frames: Buffer[]): Buffer {
+    const frame = this.frame as Buffer;
+    const part = Math.min(data.length, frame.length - this.filled);
+    data.copy(frame, this.filled, 0, part);
+    this.filled += part;
+    if (this.filled < frame.length) return data.subarray(data.length);
+    frames.push(frame);
+    this.frame = null;
+    return data.subarray(part);
   }
 }

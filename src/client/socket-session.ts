@@ -8,8 +8,11 @@ import { networkError, requestTimeoutError, type KafkaClientError } from './erro
 import { FrameReader } from './frame-reader.js';
 
 export interface SessionRequest<T> {
-  /** Builds the whole frame (size prefix included) for the given correlation id. */
-  readonly encode: (correlationId: number) => Buffer;
+  /**
+   * Builds the whole frame (size prefix included) for the given correlation id, as pieces to
+   * write back to back (record batches are pieces of their own rather than copied).
+   */
+  readonly encode: (correlationId: number) => readonly Buffer[];
   /** Decodes the response frame (size prefix stripped). */
   readonly decode: (frame: Buffer) => T;
   /** False for requests the broker never answers (Produce with acks=0). */
@@ -90,8 +93,15 @@ export class SocketSession {
     return new Promise<T | undefined>((resolve, reject) => {
       const timer = setTimeout(() => this.timeOut(correlationId, request), request.timeoutMs);
       this.pending.set(correlationId, { decode: request.decode, resolve: resolve as (value: unknown) => void, reject, timer });
-      this.socket.write(frame);
+      this.write(frame);
     });
+  }
+
+  /** Writes the pieces corked, so they leave in one writev; `done` follows the last one. */
+  private write(frame: readonly Buffer[], done?: (error?: Error | null) => void): void {
+    this.socket.cork();
+    frame.forEach((piece, i) => this.socket.write(piece, i === frame.length - 1 ? done : undefined));
+    this.socket.uncork();
   }
 
   /** Closes the socket; requests in flight fail with NETWORK_EXCEPTION. */
@@ -99,9 +109,9 @@ export class SocketSession {
     this.fail(networkError('connection closed by the client', { broker: this.address }));
   }
 
-  private writeOnly(frame: Buffer): Promise<undefined> {
+  private writeOnly(frame: readonly Buffer[]): Promise<undefined> {
     return new Promise((resolve, reject) => {
-      this.socket.write(frame, (error) => (error ? reject(this.closeError ?? networkError(error.message, { broker: this.address })) : resolve(undefined)));
+      this.write(frame, (error) => (error ? reject(this.closeError ?? networkError(error.message, { broker: this.address })) : resolve(undefined)));
     });
   }
 

@@ -21,6 +21,9 @@ export interface ApiCodec<Request, Response> {
   decodeResponse(reader: Reader, version: number): Response;
   sizeResponse(message: Response, version: number): number;
   encodeResponse(writer: Writer, message: Response, version: number): void;
+  /** Bytes of the records fields of at least `min` bytes in the message: what a splicing Writer leaves out of its buffer. */
+  splicedRequest(message: Request, version: number, min: number): number;
+  splicedResponse(message: Response, version: number, min: number): number;
 }
 
 /** An entry whose message types are not known statically (looked up by API key at run time). */

@@ -97,16 +97,35 @@ export function encodeResponseFrame<K extends ApiKey>(
   correlationId: number,
   body: ApiMessages[K]['response'],
 ): Buffer {
+  return writeResponseFrame(apiKey, apiVersion, correlationId, body, Infinity).buf;
+}
+
+/**
+ * A response frame as pieces to write back to back: records fields of at least `spliceFrom`
+ * bytes are pieces of their own, the same Buffers the body holds, never copied.
+ */
+export function encodeResponseFramePieces<K extends ApiKey>(
+  apiKey: K,
+  apiVersion: number,
+  correlationId: number,
+  body: ApiMessages[K]['response'],
+  spliceFrom: number,
+): Buffer[] {
+  return writeResponseFrame(apiKey, apiVersion, correlationId, body, spliceFrom).pieces();
+}
+
+function writeResponseFrame(apiKey: number, apiVersion: number, correlationId: number, body: unknown, spliceFrom: number): Writer {
   const codec = supportedCodec(apiKey, apiVersion);
   const header = { correlationId };
   const headerVersion = responseHeaderVersion(apiKey, apiVersion);
   const total = FRAME_SIZE_BYTES + sizeResponseHeader(header, headerVersion) + codec.sizeResponse(body, apiVersion);
-  const writer = new Writer(Buffer.allocUnsafe(total));
+  const spliced = spliceFrom === Infinity ? 0 : codec.splicedResponse(body, apiVersion, spliceFrom);
+  const writer = new Writer(Buffer.allocUnsafe(total - spliced), 0, spliceFrom);
   writer.int32(total - FRAME_SIZE_BYTES);
   encodeResponseHeader(writer, header, headerVersion);
   codec.encodeResponse(writer, body, apiVersion);
   writer.finish(total);
-  return writer.buf;
+  return writer;
 }
 
 /** Builds a whole request frame (the client side; used by tests and tools). */
@@ -117,16 +136,33 @@ export function encodeRequestFrame<K extends ApiKey>(
   clientId: string | null,
   body: ApiMessages[K]['request'],
 ): Buffer {
+  return writeRequestFrame(apiKey, apiVersion, correlationId, clientId, body, Infinity).buf;
+}
+
+/** A request frame as pieces, records of at least `spliceFrom` bytes spliced (see encodeResponseFramePieces). */
+export function encodeRequestFramePieces<K extends ApiKey>(
+  apiKey: K,
+  apiVersion: number,
+  correlationId: number,
+  clientId: string | null,
+  body: ApiMessages[K]['request'],
+  spliceFrom: number,
+): Buffer[] {
+  return writeRequestFrame(apiKey, apiVersion, correlationId, clientId, body, spliceFrom).pieces();
+}
+
+function writeRequestFrame(apiKey: ApiKey, apiVersion: number, correlationId: number, clientId: string | null, body: unknown, spliceFrom: number): Writer {
   const codec = supportedCodec(apiKey, apiVersion);
   const header: RequestHeader = { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId, clientId };
   const headerVersion = requestHeaderVersion(apiKey, apiVersion);
   const total = FRAME_SIZE_BYTES + sizeRequestHeader(header, headerVersion) + codec.sizeRequest(body, apiVersion);
-  const writer = new Writer(Buffer.allocUnsafe(total));
+  const spliced = spliceFrom === Infinity ? 0 : codec.splicedRequest(body, apiVersion, spliceFrom);
+  const writer = new Writer(Buffer.allocUnsafe(total - spliced), 0, spliceFrom);
   writer.int32(total - FRAME_SIZE_BYTES);
   encodeRequestHeader(writer, header, headerVersion);
   codec.encodeRequest(writer, body, apiVersion);
   writer.finish(total);
-  return writer.buf;
+  return writer;
 }
 
 /** Decodes a response frame (without its size prefix) for a request we sent (client side). */

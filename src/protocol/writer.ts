@@ -1,7 +1,12 @@
 // Fills a buffer whose exact size was computed beforehand by a generated size function: one
-// Buffer.allocUnsafe per message, no growing, no chunk lists. The writer does not bounds-check
-// each write (the size function already proved the fit); `finish` asserts that what was written
-// matches the computed size, which catches any size/encode disagreement in the codec.
+// Buffer.allocUnsafe per message, no growing. The writer does not bounds-check each write (the
+// size function already proved the fit); `finish` asserts that what was written matches the
+// computed size, which catches any size/encode disagreement in the codec.
+//
+// One exception to "one buffer": a writer made with `spliceFrom` leaves records fields of at
+// least that many bytes out of its buffer and lists them as pieces of their own between the
+// pieces of the buffer (`pieces()`), so fetched log bytes go to the socket without a copy. The
+// buffer is then sized without them (the generated `splicedX` functions say how much that is).
 //
 // Fixed-width values are truncated to their width like a C cast: callers pass in-range values.
 import { ProtocolError } from './protocol-error.js';
@@ -15,17 +20,33 @@ const INT64_MAX_AS_NUMBER = 9223372036854775807;
 const INT64_MIN_AS_NUMBER = -9223372036854775808;
 
 export class Writer {
+  /** Finished pieces, when records were spliced: buffer parts and records in wire order. */
+  private spliced: Buffer[] | null = null;
+  private splicedBytes = 0;
+  /** Where the buffer part after the last spliced records starts. */
+  private pieceStart = 0;
+
   constructor(
     readonly buf: Buffer,
     /** Position of the next write. */
     public offset = 0,
+    /** Records fields this long or longer are spliced rather than copied; never by default. */
+    private readonly spliceFrom = Infinity,
   ) {}
 
-  /** Asserts that exactly `expectedEnd` bytes were written. */
+  /** Asserts that exactly `expectedEnd` bytes were written, spliced records included. */
   finish(expectedEnd: number): void {
-    if (this.offset !== expectedEnd) {
-      throw new ProtocolError('SIZE_MISMATCH', `wrote ${this.offset} byte(s), size function computed ${expectedEnd}`);
+    const written = this.offset + this.splicedBytes;
+    if (written !== expectedEnd) {
+      throw new ProtocolError('SIZE_MISMATCH', `wrote ${written} byte(s), size function computed ${expectedEnd}`);
     }
+  }
+
+  /** What was written, in wire order: the buffer, or its parts with the spliced records between them. */
+  pieces(): Buffer[] {
+    if (this.spliced === null) return [this.buf.subarray(0, this.offset)];
+    const tail = this.buf.subarray(this.pieceStart, this.offset);
+    return tail.length === 0 ? this.spliced : [...this.spliced, tail];
   }
 
   // ---- fixed-width integers (big-endian) ----
@@ -168,9 +189,19 @@ export class Writer {
     else this.int32(-1);
   }
 
-  /** A records field: nullable bytes holding concatenated record batches, copied as they are. */
+  /**
+   * A records field: nullable bytes holding concatenated record batches, copied as they are, or,
+   * from `spliceFrom` bytes on, only its length written and the bytes kept as a piece of their own.
+   */
   records(value: Buffer | null, compact: boolean): void {
-    this.nullableBytes(value, compact);
+    if (value === null || value.length < this.spliceFrom) return this.nullableBytes(value, compact);
+    if (compact) this.uvarint(value.length + 1);
+    else this.int32(value.length);
+    const spliced = (this.spliced ??= []);
+    if (this.offset > this.pieceStart) spliced.push(this.buf.subarray(this.pieceStart, this.offset));
+    spliced.push(value);
+    this.pieceStart = this.offset;
+    this.splicedBytes += value.length;
   }
 
   // ---- arrays and tagged fields ----

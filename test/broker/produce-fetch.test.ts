@@ -64,6 +64,21 @@ describe('produce and fetch', () => {
     }
   });
 
+  it('returns large batches (spliced into the response, not copied) byte for byte, offsets assigned', async () => {
+    const topic = await createTopic('spliced');
+    const batches = [makeBatch(jsHotPath, { records: 40, valueBytes: 1000, tag: 'x' }), makeBatch(jsHotPath, { records: 30, valueBytes: 2000, tag: 'y' })];
+    for (const batch of batches) await produce('spliced', batch);
+    for (const version of [4, 12, 17]) {
+      const data = (await fetchPartition(version, topic, 0)).responses[0].partitions[0];
+      const records = data.records as Buffer;
+      expect(records.length).toBe(batches[0].length + batches[1].length);
+      expect(batchBaseOffsets(records)).toEqual([0, 40]);
+      // Base offset and leader epoch are stamped in place; every byte from the magic on is as produced.
+      expect(records.subarray(16, batches[0].length).equals(batches[0].subarray(16))).toBe(true);
+      expect(records.subarray(batches[0].length + 16).equals(batches[1].subarray(16))).toBe(true);
+    }
+  });
+
   it('answers an unknown topic id with UNKNOWN_TOPIC_ID and a bad offset with OFFSET_OUT_OF_RANGE', async () => {
     const unknown = await fetchPartition(13, { name: '', id: 'AQIDBAUGBwgJCgsMDQ4PEA' }, 0);
     expect(unknown.responses[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_ID);

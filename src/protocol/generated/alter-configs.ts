@@ -80,6 +80,10 @@ export function encodeAlterConfigsRequest(w: Writer, s: AlterConfigsRequest, ver
   if (flexible) w.uvarint(0);
 }
 
+export function splicedAlterConfigsRequest(_s: AlterConfigsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeAlterConfigsResource(r: Reader, version: number): AlterConfigsResource {
   const flexible = version === 2;
   const s: AlterConfigsResource = {
@@ -242,6 +246,10 @@ export function encodeAlterConfigsResponse(w: Writer, s: AlterConfigsResponse, v
   w.int32(s.throttleTimeMs);
   writeAlterConfigsResourceResponseArray(w, s.responses, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedAlterConfigsResponse(_s: AlterConfigsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeAlterConfigsResourceResponse(r: Reader, version: number): AlterConfigsResourceResponse {

@@ -48,6 +48,10 @@ export function encodeApiVersionsRequest(w: Writer, s: ApiVersionsRequest, versi
   if (flexible) w.uvarint(0);
 }
 
+export function splicedApiVersionsRequest(_s: ApiVersionsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- ApiVersionsResponse: versions 0-4, flexible v3+ ----
 
 /** ApiVersionsResponse, versions 0-4. */
@@ -234,6 +238,10 @@ export function encodeApiVersionsResponse(w: Writer, s: ApiVersionsResponse, ver
       w.bool(s.zkMigrationReady);
     }
   }
+}
+
+export function splicedApiVersionsResponse(_s: ApiVersionsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeApiVersion(r: Reader, version: number): ApiVersion {

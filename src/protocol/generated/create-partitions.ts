@@ -83,6 +83,10 @@ export function encodeCreatePartitionsRequest(w: Writer, s: CreatePartitionsRequ
   if (flexible) w.uvarint(0);
 }
 
+export function splicedCreatePartitionsRequest(_s: CreatePartitionsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeCreatePartitionsTopic(r: Reader, version: number): CreatePartitionsTopic {
   const flexible = version >= 2;
   const s: CreatePartitionsTopic = {
@@ -239,6 +243,10 @@ export function encodeCreatePartitionsResponse(w: Writer, s: CreatePartitionsRes
   w.int32(s.throttleTimeMs);
   writeCreatePartitionsTopicResultArray(w, s.results, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedCreatePartitionsResponse(_s: CreatePartitionsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeCreatePartitionsTopicResult(r: Reader, version: number): CreatePartitionsTopicResult {

@@ -107,6 +107,10 @@ export function encodeCreateTopicsRequest(w: Writer, s: CreateTopicsRequest, ver
   if (flexible) w.uvarint(0);
 }
 
+export function splicedCreateTopicsRequest(_s: CreateTopicsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeCreatableTopic(r: Reader, version: number): CreatableTopic {
   const flexible = version >= 5;
   const s: CreatableTopic = {
@@ -358,6 +362,10 @@ export function encodeCreateTopicsResponse(w: Writer, s: CreateTopicsResponse, v
   w.int32(s.throttleTimeMs);
   writeCreatableTopicResultArray(w, s.topics, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedCreateTopicsResponse(_s: CreateTopicsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeCreatableTopicResult(r: Reader, version: number): CreatableTopicResult {

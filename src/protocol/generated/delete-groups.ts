@@ -43,6 +43,10 @@ export function encodeDeleteGroupsRequest(w: Writer, s: DeleteGroupsRequest, ver
   if (flexible) w.uvarint(0);
 }
 
+export function splicedDeleteGroupsRequest(_s: DeleteGroupsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- DeleteGroupsResponse: versions 0-2, flexible v2+ ----
 
 /** DeleteGroupsResponse, versions 0-2. */
@@ -99,6 +103,10 @@ export function encodeDeleteGroupsResponse(w: Writer, s: DeleteGroupsResponse, v
   w.int32(s.throttleTimeMs);
   writeDeletableGroupResultArray(w, s.results, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedDeleteGroupsResponse(_s: DeleteGroupsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeDeletableGroupResult(r: Reader, version: number): DeletableGroupResult {

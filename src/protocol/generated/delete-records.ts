@@ -77,6 +77,10 @@ export function encodeDeleteRecordsRequest(w: Writer, s: DeleteRecordsRequest, v
   if (flexible) w.uvarint(0);
 }
 
+export function splicedDeleteRecordsRequest(_s: DeleteRecordsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeDeleteRecordsTopic(r: Reader, version: number): DeleteRecordsTopic {
   const flexible = version === 2;
   const s: DeleteRecordsTopic = {
@@ -247,6 +251,10 @@ export function encodeDeleteRecordsResponse(w: Writer, s: DeleteRecordsResponse,
   w.int32(s.throttleTimeMs);
   writeDeleteRecordsTopicResultArray(w, s.topics, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedDeleteRecordsResponse(_s: DeleteRecordsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeDeleteRecordsTopicResult(r: Reader, version: number): DeleteRecordsTopicResult {

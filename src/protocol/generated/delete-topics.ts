@@ -69,6 +69,10 @@ export function encodeDeleteTopicsRequest(w: Writer, s: DeleteTopicsRequest, ver
   if (flexible) w.uvarint(0);
 }
 
+export function splicedDeleteTopicsRequest(_s: DeleteTopicsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeDeleteTopicState(r: Reader, version: number): DeleteTopicState {
   const s: DeleteTopicState = {
     name: r.nullableString(true),
@@ -176,6 +180,10 @@ export function encodeDeleteTopicsResponse(w: Writer, s: DeleteTopicsResponse, v
   w.int32(s.throttleTimeMs);
   writeDeletableTopicResultArray(w, s.responses, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedDeleteTopicsResponse(_s: DeleteTopicsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeDeletableTopicResult(r: Reader, version: number): DeletableTopicResult {

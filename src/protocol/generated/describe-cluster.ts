@@ -44,6 +44,10 @@ export function encodeDescribeClusterRequest(w: Writer, s: DescribeClusterReques
   w.uvarint(0);
 }
 
+export function splicedDescribeClusterRequest(_s: DescribeClusterRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- DescribeClusterResponse: versions 0-1, flexible v0+ ----
 
 /** DescribeClusterResponse, versions 0-1. */
@@ -136,6 +140,10 @@ export function encodeDescribeClusterResponse(w: Writer, s: DescribeClusterRespo
   writeDescribeClusterBrokerArray(w, s.brokers, version);
   w.int32(s.clusterAuthorizedOperations);
   w.uvarint(0);
+}
+
+export function splicedDescribeClusterResponse(_s: DescribeClusterResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeDescribeClusterBroker(r: Reader, version: number): DescribeClusterBroker {

@@ -72,6 +72,10 @@ export function encodeDescribeConfigsRequest(w: Writer, s: DescribeConfigsReques
   if (flexible) w.uvarint(0);
 }
 
+export function splicedDescribeConfigsRequest(_s: DescribeConfigsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeDescribeConfigsResource(r: Reader, version: number): DescribeConfigsResource {
   const flexible = version === 4;
   const s: DescribeConfigsResource = {
@@ -242,6 +246,10 @@ export function encodeDescribeConfigsResponse(w: Writer, s: DescribeConfigsRespo
   w.int32(s.throttleTimeMs);
   writeDescribeConfigsResultArray(w, s.results, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedDescribeConfigsResponse(_s: DescribeConfigsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeDescribeConfigsResult(r: Reader, version: number): DescribeConfigsResult {

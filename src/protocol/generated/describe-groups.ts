@@ -49,6 +49,10 @@ export function encodeDescribeGroupsRequest(w: Writer, s: DescribeGroupsRequest,
   if (flexible) w.uvarint(0);
 }
 
+export function splicedDescribeGroupsRequest(_s: DescribeGroupsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- DescribeGroupsResponse: versions 0-5, flexible v5+ ----
 
 /** DescribeGroupsResponse, versions 0-5. */
@@ -148,6 +152,10 @@ export function encodeDescribeGroupsResponse(w: Writer, s: DescribeGroupsRespons
   if (version >= 1) w.int32(s.throttleTimeMs);
   writeDescribedGroupArray(w, s.groups, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedDescribeGroupsResponse(_s: DescribeGroupsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeDescribedGroup(r: Reader, version: number): DescribedGroup {

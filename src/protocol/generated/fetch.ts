@@ -227,6 +227,10 @@ export function encodeFetchRequest(w: Writer, s: FetchRequest, version: number):
   }
 }
 
+export function splicedFetchRequest(_s: FetchRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeReplicaState(r: Reader, version: number): ReplicaState {
   const s: ReplicaState = {
     replicaId: r.int32(),
@@ -681,6 +685,12 @@ export function encodeFetchResponse(w: Writer, s: FetchResponse, version: number
   }
 }
 
+export function splicedFetchResponse(s: FetchResponse, version: number, min: number): number {
+  let bytes = 0;
+  for (let i = 0; i < s.responses.length; i++) bytes += splicedFetchableTopicResponse(s.responses[i], version, min);
+  return bytes;
+}
+
 function decodeFetchableTopicResponse(r: Reader, version: number): FetchableTopicResponse {
   const flexible = version >= 12;
   const s: FetchableTopicResponse = {
@@ -708,6 +718,12 @@ function encodeFetchableTopicResponse(w: Writer, s: FetchableTopicResponse, vers
   if (version >= 13) w.uuid(s.topicId);
   writePartitionDataArray(w, s.partitions, version);
   if (flexible) w.uvarint(0);
+}
+
+function splicedFetchableTopicResponse(s: FetchableTopicResponse, version: number, min: number): number {
+  let bytes = 0;
+  for (let i = 0; i < s.partitions.length; i++) bytes += splicedPartitionData(s.partitions[i], version, min);
+  return bytes;
 }
 
 function readFetchableTopicResponseArray(r: Reader, version: number): FetchableTopicResponse[] | null {
@@ -810,7 +826,7 @@ function encodePartitionData(w: Writer, s: PartitionData, version: number): void
   if (version >= 5) w.int64FromNumber(s.logStartOffset);
   writeAbortedTransactionArray(w, s.abortedTransactions, version);
   if (version >= 11) w.int32(s.preferredReadReplica);
-  w.nullableBytes(s.records, flexible);
+  w.records(s.records, flexible);
   if (flexible) {
     let tagCount = 0;
     if (!isDefaultEpochEndOffset(s.divergingEpoch)) tagCount++;
@@ -830,6 +846,12 @@ function encodePartitionData(w: Writer, s: PartitionData, version: number): void
       encodeSnapshotId(w, s.snapshotId, version);
     }
   }
+}
+
+function splicedPartitionData(s: PartitionData, version: number, min: number): number {
+  let bytes = 0;
+  if (s.records !== null && s.records.length >= min) bytes += s.records.length;
+  return bytes;
 }
 
 function readPartitionDataArray(r: Reader, version: number): PartitionData[] | null {

@@ -55,6 +55,10 @@ export function encodeFindCoordinatorRequest(w: Writer, s: FindCoordinatorReques
   if (flexible) w.uvarint(0);
 }
 
+export function splicedFindCoordinatorRequest(_s: FindCoordinatorRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- FindCoordinatorResponse: versions 0-6, flexible v3+ ----
 
 /** FindCoordinatorResponse, versions 0-6. */
@@ -154,6 +158,10 @@ export function encodeFindCoordinatorResponse(w: Writer, s: FindCoordinatorRespo
   if (version <= 3) w.int32(s.port);
   if (version >= 4) writeCoordinatorArray(w, s.coordinators, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedFindCoordinatorResponse(_s: FindCoordinatorResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeCoordinator(r: Reader, version: number): Coordinator {

@@ -57,6 +57,10 @@ export function encodeRequestHeader(w: Writer, s: RequestHeader, version: number
   if (flexible) w.uvarint(0);
 }
 
+export function splicedRequestHeader(_s: RequestHeader, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- ResponseHeader: versions 0-1, flexible v1+ ----
 
 /** ResponseHeader, versions 0-1. */
@@ -92,4 +96,8 @@ export function encodeResponseHeader(w: Writer, s: ResponseHeader, version: numb
   const flexible = version === 1;
   w.int32(s.correlationId);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedResponseHeader(_s: ResponseHeader, _version: number, _min: number): number {
+  return 0;
 }

@@ -59,6 +59,10 @@ export function encodeHeartbeatRequest(w: Writer, s: HeartbeatRequest, version: 
   if (flexible) w.uvarint(0);
 }
 
+export function splicedHeartbeatRequest(_s: HeartbeatRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- HeartbeatResponse: versions 0-4, flexible v4+ ----
 
 /** HeartbeatResponse, versions 0-4. */
@@ -100,4 +104,8 @@ export function encodeHeartbeatResponse(w: Writer, s: HeartbeatResponse, version
   if (version >= 1) w.int32(s.throttleTimeMs);
   w.int16(s.errorCode);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedHeartbeatResponse(_s: HeartbeatResponse, _version: number, _min: number): number {
+  return 0;
 }

@@ -83,6 +83,10 @@ export function encodeIncrementalAlterConfigsRequest(w: Writer, s: IncrementalAl
   if (flexible) w.uvarint(0);
 }
 
+export function splicedIncrementalAlterConfigsRequest(_s: IncrementalAlterConfigsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeAlterConfigsResource(r: Reader, version: number): AlterConfigsResource {
   const flexible = version === 1;
   const s: AlterConfigsResource = {
@@ -247,6 +251,10 @@ export function encodeIncrementalAlterConfigsResponse(w: Writer, s: IncrementalA
   w.int32(s.throttleTimeMs);
   writeAlterConfigsResourceResponseArray(w, s.responses, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedIncrementalAlterConfigsResponse(_s: IncrementalAlterConfigsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeAlterConfigsResourceResponse(r: Reader, version: number): AlterConfigsResourceResponse {

@@ -28,32 +28,32 @@ import * as offsetDelete from './offset-delete.js';
 import * as describeCluster from './describe-cluster.js';
 
 export * from './headers.js';
-export { decodeProduceRequest, sizeProduceRequest, encodeProduceRequest, defaultProduceRequest, decodeProduceResponse, sizeProduceResponse, encodeProduceResponse, defaultProduceResponse } from './produce.js';
-export { decodeFetchRequest, sizeFetchRequest, encodeFetchRequest, defaultFetchRequest, decodeFetchResponse, sizeFetchResponse, encodeFetchResponse, defaultFetchResponse } from './fetch.js';
-export { decodeListOffsetsRequest, sizeListOffsetsRequest, encodeListOffsetsRequest, defaultListOffsetsRequest, decodeListOffsetsResponse, sizeListOffsetsResponse, encodeListOffsetsResponse, defaultListOffsetsResponse } from './list-offsets.js';
-export { decodeMetadataRequest, sizeMetadataRequest, encodeMetadataRequest, defaultMetadataRequest, decodeMetadataResponse, sizeMetadataResponse, encodeMetadataResponse, defaultMetadataResponse } from './metadata.js';
-export { decodeOffsetCommitRequest, sizeOffsetCommitRequest, encodeOffsetCommitRequest, defaultOffsetCommitRequest, decodeOffsetCommitResponse, sizeOffsetCommitResponse, encodeOffsetCommitResponse, defaultOffsetCommitResponse } from './offset-commit.js';
-export { decodeOffsetFetchRequest, sizeOffsetFetchRequest, encodeOffsetFetchRequest, defaultOffsetFetchRequest, decodeOffsetFetchResponse, sizeOffsetFetchResponse, encodeOffsetFetchResponse, defaultOffsetFetchResponse } from './offset-fetch.js';
-export { decodeFindCoordinatorRequest, sizeFindCoordinatorRequest, encodeFindCoordinatorRequest, defaultFindCoordinatorRequest, decodeFindCoordinatorResponse, sizeFindCoordinatorResponse, encodeFindCoordinatorResponse, defaultFindCoordinatorResponse } from './find-coordinator.js';
-export { decodeJoinGroupRequest, sizeJoinGroupRequest, encodeJoinGroupRequest, defaultJoinGroupRequest, decodeJoinGroupResponse, sizeJoinGroupResponse, encodeJoinGroupResponse, defaultJoinGroupResponse } from './join-group.js';
-export { decodeHeartbeatRequest, sizeHeartbeatRequest, encodeHeartbeatRequest, defaultHeartbeatRequest, decodeHeartbeatResponse, sizeHeartbeatResponse, encodeHeartbeatResponse, defaultHeartbeatResponse } from './heartbeat.js';
-export { decodeLeaveGroupRequest, sizeLeaveGroupRequest, encodeLeaveGroupRequest, defaultLeaveGroupRequest, decodeLeaveGroupResponse, sizeLeaveGroupResponse, encodeLeaveGroupResponse, defaultLeaveGroupResponse } from './leave-group.js';
-export { decodeSyncGroupRequest, sizeSyncGroupRequest, encodeSyncGroupRequest, defaultSyncGroupRequest, decodeSyncGroupResponse, sizeSyncGroupResponse, encodeSyncGroupResponse, defaultSyncGroupResponse } from './sync-group.js';
-export { decodeDescribeGroupsRequest, sizeDescribeGroupsRequest, encodeDescribeGroupsRequest, defaultDescribeGroupsRequest, decodeDescribeGroupsResponse, sizeDescribeGroupsResponse, encodeDescribeGroupsResponse, defaultDescribeGroupsResponse } from './describe-groups.js';
-export { decodeListGroupsRequest, sizeListGroupsRequest, encodeListGroupsRequest, defaultListGroupsRequest, decodeListGroupsResponse, sizeListGroupsResponse, encodeListGroupsResponse, defaultListGroupsResponse } from './list-groups.js';
-export { decodeSaslHandshakeRequest, sizeSaslHandshakeRequest, encodeSaslHandshakeRequest, defaultSaslHandshakeRequest, decodeSaslHandshakeResponse, sizeSaslHandshakeResponse, encodeSaslHandshakeResponse, defaultSaslHandshakeResponse } from './sasl-handshake.js';
-export { decodeApiVersionsRequest, sizeApiVersionsRequest, encodeApiVersionsRequest, defaultApiVersionsRequest, decodeApiVersionsResponse, sizeApiVersionsResponse, encodeApiVersionsResponse, defaultApiVersionsResponse } from './api-versions.js';
-export { decodeCreateTopicsRequest, sizeCreateTopicsRequest, encodeCreateTopicsRequest, defaultCreateTopicsRequest, decodeCreateTopicsResponse, sizeCreateTopicsResponse, encodeCreateTopicsResponse, defaultCreateTopicsResponse } from './create-topics.js';
-export { decodeDeleteTopicsRequest, sizeDeleteTopicsRequest, encodeDeleteTopicsRequest, defaultDeleteTopicsRequest, decodeDeleteTopicsResponse, sizeDeleteTopicsResponse, encodeDeleteTopicsResponse, defaultDeleteTopicsResponse } from './delete-topics.js';
-export { decodeDeleteRecordsRequest, sizeDeleteRecordsRequest, encodeDeleteRecordsRequest, defaultDeleteRecordsRequest, decodeDeleteRecordsResponse, sizeDeleteRecordsResponse, encodeDeleteRecordsResponse, defaultDeleteRecordsResponse } from './delete-records.js';
-export { decodeInitProducerIdRequest, sizeInitProducerIdRequest, encodeInitProducerIdRequest, defaultInitProducerIdRequest, decodeInitProducerIdResponse, sizeInitProducerIdResponse, encodeInitProducerIdResponse, defaultInitProducerIdResponse } from './init-producer-id.js';
-export { decodeDescribeConfigsRequest, sizeDescribeConfigsRequest, encodeDescribeConfigsRequest, defaultDescribeConfigsRequest, decodeDescribeConfigsResponse, sizeDescribeConfigsResponse, encodeDescribeConfigsResponse, defaultDescribeConfigsResponse } from './describe-configs.js';
-export { decodeAlterConfigsRequest, sizeAlterConfigsRequest, encodeAlterConfigsRequest, defaultAlterConfigsRequest, decodeAlterConfigsResponse, sizeAlterConfigsResponse, encodeAlterConfigsResponse, defaultAlterConfigsResponse } from './alter-configs.js';
-export { decodeCreatePartitionsRequest, sizeCreatePartitionsRequest, encodeCreatePartitionsRequest, defaultCreatePartitionsRequest, decodeCreatePartitionsResponse, sizeCreatePartitionsResponse, encodeCreatePartitionsResponse, defaultCreatePartitionsResponse } from './create-partitions.js';
-export { decodeDeleteGroupsRequest, sizeDeleteGroupsRequest, encodeDeleteGroupsRequest, defaultDeleteGroupsRequest, decodeDeleteGroupsResponse, sizeDeleteGroupsResponse, encodeDeleteGroupsResponse, defaultDeleteGroupsResponse } from './delete-groups.js';
-export { decodeIncrementalAlterConfigsRequest, sizeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest, defaultIncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsResponse, sizeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse, defaultIncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
-export { decodeOffsetDeleteRequest, sizeOffsetDeleteRequest, encodeOffsetDeleteRequest, defaultOffsetDeleteRequest, decodeOffsetDeleteResponse, sizeOffsetDeleteResponse, encodeOffsetDeleteResponse, defaultOffsetDeleteResponse } from './offset-delete.js';
-export { decodeDescribeClusterRequest, sizeDescribeClusterRequest, encodeDescribeClusterRequest, defaultDescribeClusterRequest, decodeDescribeClusterResponse, sizeDescribeClusterResponse, encodeDescribeClusterResponse, defaultDescribeClusterResponse } from './describe-cluster.js';
+export { decodeProduceRequest, sizeProduceRequest, encodeProduceRequest, splicedProduceRequest, defaultProduceRequest, decodeProduceResponse, sizeProduceResponse, encodeProduceResponse, splicedProduceResponse, defaultProduceResponse } from './produce.js';
+export { decodeFetchRequest, sizeFetchRequest, encodeFetchRequest, splicedFetchRequest, defaultFetchRequest, decodeFetchResponse, sizeFetchResponse, encodeFetchResponse, splicedFetchResponse, defaultFetchResponse } from './fetch.js';
+export { decodeListOffsetsRequest, sizeListOffsetsRequest, encodeListOffsetsRequest, splicedListOffsetsRequest, defaultListOffsetsRequest, decodeListOffsetsResponse, sizeListOffsetsResponse, encodeListOffsetsResponse, splicedListOffsetsResponse, defaultListOffsetsResponse } from './list-offsets.js';
+export { decodeMetadataRequest, sizeMetadataRequest, encodeMetadataRequest, splicedMetadataRequest, defaultMetadataRequest, decodeMetadataResponse, sizeMetadataResponse, encodeMetadataResponse, splicedMetadataResponse, defaultMetadataResponse } from './metadata.js';
+export { decodeOffsetCommitRequest, sizeOffsetCommitRequest, encodeOffsetCommitRequest, splicedOffsetCommitRequest, defaultOffsetCommitRequest, decodeOffsetCommitResponse, sizeOffsetCommitResponse, encodeOffsetCommitResponse, splicedOffsetCommitResponse, defaultOffsetCommitResponse } from './offset-commit.js';
+export { decodeOffsetFetchRequest, sizeOffsetFetchRequest, encodeOffsetFetchRequest, splicedOffsetFetchRequest, defaultOffsetFetchRequest, decodeOffsetFetchResponse, sizeOffsetFetchResponse, encodeOffsetFetchResponse, splicedOffsetFetchResponse, defaultOffsetFetchResponse } from './offset-fetch.js';
+export { decodeFindCoordinatorRequest, sizeFindCoordinatorRequest, encodeFindCoordinatorRequest, splicedFindCoordinatorRequest, defaultFindCoordinatorRequest, decodeFindCoordinatorResponse, sizeFindCoordinatorResponse, encodeFindCoordinatorResponse, splicedFindCoordinatorResponse, defaultFindCoordinatorResponse } from './find-coordinator.js';
+export { decodeJoinGroupRequest, sizeJoinGroupRequest, encodeJoinGroupRequest, splicedJoinGroupRequest, defaultJoinGroupRequest, decodeJoinGroupResponse, sizeJoinGroupResponse, encodeJoinGroupResponse, splicedJoinGroupResponse, defaultJoinGroupResponse } from './join-group.js';
+export { decodeHeartbeatRequest, sizeHeartbeatRequest, encodeHeartbeatRequest, splicedHeartbeatRequest, defaultHeartbeatRequest, decodeHeartbeatResponse, sizeHeartbeatResponse, encodeHeartbeatResponse, splicedHeartbeatResponse, defaultHeartbeatResponse } from './heartbeat.js';
+export { decodeLeaveGroupRequest, sizeLeaveGroupRequest, encodeLeaveGroupRequest, splicedLeaveGroupRequest, defaultLeaveGroupRequest, decodeLeaveGroupResponse, sizeLeaveGroupResponse, encodeLeaveGroupResponse, splicedLeaveGroupResponse, defaultLeaveGroupResponse } from './leave-group.js';
+export { decodeSyncGroupRequest, sizeSyncGroupRequest, encodeSyncGroupRequest, splicedSyncGroupRequest, defaultSyncGroupRequest, decodeSyncGroupResponse, sizeSyncGroupResponse, encodeSyncGroupResponse, splicedSyncGroupResponse, defaultSyncGroupResponse } from './sync-group.js';
+export { decodeDescribeGroupsRequest, sizeDescribeGroupsRequest, encodeDescribeGroupsRequest, splicedDescribeGroupsRequest, defaultDescribeGroupsRequest, decodeDescribeGroupsResponse, sizeDescribeGroupsResponse, encodeDescribeGroupsResponse, splicedDescribeGroupsResponse, defaultDescribeGroupsResponse } from './describe-groups.js';
+export { decodeListGroupsRequest, sizeListGroupsRequest, encodeListGroupsRequest, splicedListGroupsRequest, defaultListGroupsRequest, decodeListGroupsResponse, sizeListGroupsResponse, encodeListGroupsResponse, splicedListGroupsResponse, defaultListGroupsResponse } from './list-groups.js';
+export { decodeSaslHandshakeRequest, sizeSaslHandshakeRequest, encodeSaslHandshakeRequest, splicedSaslHandshakeRequest, defaultSaslHandshakeRequest, decodeSaslHandshakeResponse, sizeSaslHandshakeResponse, encodeSaslHandshakeResponse, splicedSaslHandshakeResponse, defaultSaslHandshakeResponse } from './sasl-handshake.js';
+export { decodeApiVersionsRequest, sizeApiVersionsRequest, encodeApiVersionsRequest, splicedApiVersionsRequest, defaultApiVersionsRequest, decodeApiVersionsResponse, sizeApiVersionsResponse, encodeApiVersionsResponse, splicedApiVersionsResponse, defaultApiVersionsResponse } from './api-versions.js';
+export { decodeCreateTopicsRequest, sizeCreateTopicsRequest, encodeCreateTopicsRequest, splicedCreateTopicsRequest, defaultCreateTopicsRequest, decodeCreateTopicsResponse, sizeCreateTopicsResponse, encodeCreateTopicsResponse, splicedCreateTopicsResponse, defaultCreateTopicsResponse } from './create-topics.js';
+export { decodeDeleteTopicsRequest, sizeDeleteTopicsRequest, encodeDeleteTopicsRequest, splicedDeleteTopicsRequest, defaultDeleteTopicsRequest, decodeDeleteTopicsResponse, sizeDeleteTopicsResponse, encodeDeleteTopicsResponse, splicedDeleteTopicsResponse, defaultDeleteTopicsResponse } from './delete-topics.js';
+export { decodeDeleteRecordsRequest, sizeDeleteRecordsRequest, encodeDeleteRecordsRequest, splicedDeleteRecordsRequest, defaultDeleteRecordsRequest, decodeDeleteRecordsResponse, sizeDeleteRecordsResponse, encodeDeleteRecordsResponse, splicedDeleteRecordsResponse, defaultDeleteRecordsResponse } from './delete-records.js';
+export { decodeInitProducerIdRequest, sizeInitProducerIdRequest, encodeInitProducerIdRequest, splicedInitProducerIdRequest, defaultInitProducerIdRequest, decodeInitProducerIdResponse, sizeInitProducerIdResponse, encodeInitProducerIdResponse, splicedInitProducerIdResponse, defaultInitProducerIdResponse } from './init-producer-id.js';
+export { decodeDescribeConfigsRequest, sizeDescribeConfigsRequest, encodeDescribeConfigsRequest, splicedDescribeConfigsRequest, defaultDescribeConfigsRequest, decodeDescribeConfigsResponse, sizeDescribeConfigsResponse, encodeDescribeConfigsResponse, splicedDescribeConfigsResponse, defaultDescribeConfigsResponse } from './describe-configs.js';
+export { decodeAlterConfigsRequest, sizeAlterConfigsRequest, encodeAlterConfigsRequest, splicedAlterConfigsRequest, defaultAlterConfigsRequest, decodeAlterConfigsResponse, sizeAlterConfigsResponse, encodeAlterConfigsResponse, splicedAlterConfigsResponse, defaultAlterConfigsResponse } from './alter-configs.js';
+export { decodeCreatePartitionsRequest, sizeCreatePartitionsRequest, encodeCreatePartitionsRequest, splicedCreatePartitionsRequest, defaultCreatePartitionsRequest, decodeCreatePartitionsResponse, sizeCreatePartitionsResponse, encodeCreatePartitionsResponse, splicedCreatePartitionsResponse, defaultCreatePartitionsResponse } from './create-partitions.js';
+export { decodeDeleteGroupsRequest, sizeDeleteGroupsRequest, encodeDeleteGroupsRequest, splicedDeleteGroupsRequest, defaultDeleteGroupsRequest, decodeDeleteGroupsResponse, sizeDeleteGroupsResponse, encodeDeleteGroupsResponse, splicedDeleteGroupsResponse, defaultDeleteGroupsResponse } from './delete-groups.js';
+export { decodeIncrementalAlterConfigsRequest, sizeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest, splicedIncrementalAlterConfigsRequest, defaultIncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsResponse, sizeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse, splicedIncrementalAlterConfigsResponse, defaultIncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
+export { decodeOffsetDeleteRequest, sizeOffsetDeleteRequest, encodeOffsetDeleteRequest, splicedOffsetDeleteRequest, defaultOffsetDeleteRequest, decodeOffsetDeleteResponse, sizeOffsetDeleteResponse, encodeOffsetDeleteResponse, splicedOffsetDeleteResponse, defaultOffsetDeleteResponse } from './offset-delete.js';
+export { decodeDescribeClusterRequest, sizeDescribeClusterRequest, encodeDescribeClusterRequest, splicedDescribeClusterRequest, defaultDescribeClusterRequest, decodeDescribeClusterResponse, sizeDescribeClusterResponse, encodeDescribeClusterResponse, splicedDescribeClusterResponse, defaultDescribeClusterResponse } from './describe-cluster.js';
 export type { ProduceRequest, ProduceResponse } from './produce.js';
 export type { FetchRequest, FetchResponse } from './fetch.js';
 export type { ListOffsetsRequest, ListOffsetsResponse } from './list-offsets.js';
@@ -157,6 +157,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: produce.decodeProduceResponse,
     sizeResponse: produce.sizeProduceResponse,
     encodeResponse: produce.encodeProduceResponse,
+    splicedRequest: produce.splicedProduceRequest,
+    splicedResponse: produce.splicedProduceResponse,
   },
   1: {
     apiKey: 1,
@@ -171,6 +173,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: fetch.decodeFetchResponse,
     sizeResponse: fetch.sizeFetchResponse,
     encodeResponse: fetch.encodeFetchResponse,
+    splicedRequest: fetch.splicedFetchRequest,
+    splicedResponse: fetch.splicedFetchResponse,
   },
   2: {
     apiKey: 2,
@@ -185,6 +189,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: listOffsets.decodeListOffsetsResponse,
     sizeResponse: listOffsets.sizeListOffsetsResponse,
     encodeResponse: listOffsets.encodeListOffsetsResponse,
+    splicedRequest: listOffsets.splicedListOffsetsRequest,
+    splicedResponse: listOffsets.splicedListOffsetsResponse,
   },
   3: {
     apiKey: 3,
@@ -199,6 +205,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: metadata.decodeMetadataResponse,
     sizeResponse: metadata.sizeMetadataResponse,
     encodeResponse: metadata.encodeMetadataResponse,
+    splicedRequest: metadata.splicedMetadataRequest,
+    splicedResponse: metadata.splicedMetadataResponse,
   },
   8: {
     apiKey: 8,
@@ -213,6 +221,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: offsetCommit.decodeOffsetCommitResponse,
     sizeResponse: offsetCommit.sizeOffsetCommitResponse,
     encodeResponse: offsetCommit.encodeOffsetCommitResponse,
+    splicedRequest: offsetCommit.splicedOffsetCommitRequest,
+    splicedResponse: offsetCommit.splicedOffsetCommitResponse,
   },
   9: {
     apiKey: 9,
@@ -227,6 +237,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: offsetFetch.decodeOffsetFetchResponse,
     sizeResponse: offsetFetch.sizeOffsetFetchResponse,
     encodeResponse: offsetFetch.encodeOffsetFetchResponse,
+    splicedRequest: offsetFetch.splicedOffsetFetchRequest,
+    splicedResponse: offsetFetch.splicedOffsetFetchResponse,
   },
   10: {
     apiKey: 10,
@@ -241,6 +253,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: findCoordinator.decodeFindCoordinatorResponse,
     sizeResponse: findCoordinator.sizeFindCoordinatorResponse,
     encodeResponse: findCoordinator.encodeFindCoordinatorResponse,
+    splicedRequest: findCoordinator.splicedFindCoordinatorRequest,
+    splicedResponse: findCoordinator.splicedFindCoordinatorResponse,
   },
   11: {
     apiKey: 11,
@@ -255,6 +269,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: joinGroup.decodeJoinGroupResponse,
     sizeResponse: joinGroup.sizeJoinGroupResponse,
     encodeResponse: joinGroup.encodeJoinGroupResponse,
+    splicedRequest: joinGroup.splicedJoinGroupRequest,
+    splicedResponse: joinGroup.splicedJoinGroupResponse,
   },
   12: {
     apiKey: 12,
@@ -269,6 +285,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: heartbeat.decodeHeartbeatResponse,
     sizeResponse: heartbeat.sizeHeartbeatResponse,
     encodeResponse: heartbeat.encodeHeartbeatResponse,
+    splicedRequest: heartbeat.splicedHeartbeatRequest,
+    splicedResponse: heartbeat.splicedHeartbeatResponse,
   },
   13: {
     apiKey: 13,
@@ -283,6 +301,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: leaveGroup.decodeLeaveGroupResponse,
     sizeResponse: leaveGroup.sizeLeaveGroupResponse,
     encodeResponse: leaveGroup.encodeLeaveGroupResponse,
+    splicedRequest: leaveGroup.splicedLeaveGroupRequest,
+    splicedResponse: leaveGroup.splicedLeaveGroupResponse,
   },
   14: {
     apiKey: 14,
@@ -297,6 +317,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: syncGroup.decodeSyncGroupResponse,
     sizeResponse: syncGroup.sizeSyncGroupResponse,
     encodeResponse: syncGroup.encodeSyncGroupResponse,
+    splicedRequest: syncGroup.splicedSyncGroupRequest,
+    splicedResponse: syncGroup.splicedSyncGroupResponse,
   },
   15: {
     apiKey: 15,
@@ -311,6 +333,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: describeGroups.decodeDescribeGroupsResponse,
     sizeResponse: describeGroups.sizeDescribeGroupsResponse,
     encodeResponse: describeGroups.encodeDescribeGroupsResponse,
+    splicedRequest: describeGroups.splicedDescribeGroupsRequest,
+    splicedResponse: describeGroups.splicedDescribeGroupsResponse,
   },
   16: {
     apiKey: 16,
@@ -325,6 +349,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: listGroups.decodeListGroupsResponse,
     sizeResponse: listGroups.sizeListGroupsResponse,
     encodeResponse: listGroups.encodeListGroupsResponse,
+    splicedRequest: listGroups.splicedListGroupsRequest,
+    splicedResponse: listGroups.splicedListGroupsResponse,
   },
   17: {
     apiKey: 17,
@@ -339,6 +365,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: saslHandshake.decodeSaslHandshakeResponse,
     sizeResponse: saslHandshake.sizeSaslHandshakeResponse,
     encodeResponse: saslHandshake.encodeSaslHandshakeResponse,
+    splicedRequest: saslHandshake.splicedSaslHandshakeRequest,
+    splicedResponse: saslHandshake.splicedSaslHandshakeResponse,
   },
   18: {
     apiKey: 18,
@@ -353,6 +381,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: apiVersions.decodeApiVersionsResponse,
     sizeResponse: apiVersions.sizeApiVersionsResponse,
     encodeResponse: apiVersions.encodeApiVersionsResponse,
+    splicedRequest: apiVersions.splicedApiVersionsRequest,
+    splicedResponse: apiVersions.splicedApiVersionsResponse,
   },
   19: {
     apiKey: 19,
@@ -367,6 +397,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: createTopics.decodeCreateTopicsResponse,
     sizeResponse: createTopics.sizeCreateTopicsResponse,
     encodeResponse: createTopics.encodeCreateTopicsResponse,
+    splicedRequest: createTopics.splicedCreateTopicsRequest,
+    splicedResponse: createTopics.splicedCreateTopicsResponse,
   },
   20: {
     apiKey: 20,
@@ -381,6 +413,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: deleteTopics.decodeDeleteTopicsResponse,
     sizeResponse: deleteTopics.sizeDeleteTopicsResponse,
     encodeResponse: deleteTopics.encodeDeleteTopicsResponse,
+    splicedRequest: deleteTopics.splicedDeleteTopicsRequest,
+    splicedResponse: deleteTopics.splicedDeleteTopicsResponse,
   },
   21: {
     apiKey: 21,
@@ -395,6 +429,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: deleteRecords.decodeDeleteRecordsResponse,
     sizeResponse: deleteRecords.sizeDeleteRecordsResponse,
     encodeResponse: deleteRecords.encodeDeleteRecordsResponse,
+    splicedRequest: deleteRecords.splicedDeleteRecordsRequest,
+    splicedResponse: deleteRecords.splicedDeleteRecordsResponse,
   },
   22: {
     apiKey: 22,
@@ -409,6 +445,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: initProducerId.decodeInitProducerIdResponse,
     sizeResponse: initProducerId.sizeInitProducerIdResponse,
     encodeResponse: initProducerId.encodeInitProducerIdResponse,
+    splicedRequest: initProducerId.splicedInitProducerIdRequest,
+    splicedResponse: initProducerId.splicedInitProducerIdResponse,
   },
   32: {
     apiKey: 32,
@@ -423,6 +461,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: describeConfigs.decodeDescribeConfigsResponse,
     sizeResponse: describeConfigs.sizeDescribeConfigsResponse,
     encodeResponse: describeConfigs.encodeDescribeConfigsResponse,
+    splicedRequest: describeConfigs.splicedDescribeConfigsRequest,
+    splicedResponse: describeConfigs.splicedDescribeConfigsResponse,
   },
   33: {
     apiKey: 33,
@@ -437,6 +477,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: alterConfigs.decodeAlterConfigsResponse,
     sizeResponse: alterConfigs.sizeAlterConfigsResponse,
     encodeResponse: alterConfigs.encodeAlterConfigsResponse,
+    splicedRequest: alterConfigs.splicedAlterConfigsRequest,
+    splicedResponse: alterConfigs.splicedAlterConfigsResponse,
   },
   37: {
     apiKey: 37,
@@ -451,6 +493,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: createPartitions.decodeCreatePartitionsResponse,
     sizeResponse: createPartitions.sizeCreatePartitionsResponse,
     encodeResponse: createPartitions.encodeCreatePartitionsResponse,
+    splicedRequest: createPartitions.splicedCreatePartitionsRequest,
+    splicedResponse: createPartitions.splicedCreatePartitionsResponse,
   },
   42: {
     apiKey: 42,
@@ -465,6 +509,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: deleteGroups.decodeDeleteGroupsResponse,
     sizeResponse: deleteGroups.sizeDeleteGroupsResponse,
     encodeResponse: deleteGroups.encodeDeleteGroupsResponse,
+    splicedRequest: deleteGroups.splicedDeleteGroupsRequest,
+    splicedResponse: deleteGroups.splicedDeleteGroupsResponse,
   },
   44: {
     apiKey: 44,
@@ -479,6 +525,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: incrementalAlterConfigs.decodeIncrementalAlterConfigsResponse,
     sizeResponse: incrementalAlterConfigs.sizeIncrementalAlterConfigsResponse,
     encodeResponse: incrementalAlterConfigs.encodeIncrementalAlterConfigsResponse,
+    splicedRequest: incrementalAlterConfigs.splicedIncrementalAlterConfigsRequest,
+    splicedResponse: incrementalAlterConfigs.splicedIncrementalAlterConfigsResponse,
   },
   47: {
     apiKey: 47,
@@ -493,6 +541,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: offsetDelete.decodeOffsetDeleteResponse,
     sizeResponse: offsetDelete.sizeOffsetDeleteResponse,
     encodeResponse: offsetDelete.encodeOffsetDeleteResponse,
+    splicedRequest: offsetDelete.splicedOffsetDeleteRequest,
+    splicedResponse: offsetDelete.splicedOffsetDeleteResponse,
   },
   60: {
     apiKey: 60,
@@ -507,6 +557,8 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     decodeResponse: describeCluster.decodeDescribeClusterResponse,
     sizeResponse: describeCluster.sizeDescribeClusterResponse,
     encodeResponse: describeCluster.encodeDescribeClusterResponse,
+    splicedRequest: describeCluster.splicedDescribeClusterRequest,
+    splicedResponse: describeCluster.splicedDescribeClusterResponse,
   },
 };
 

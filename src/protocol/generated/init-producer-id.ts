@@ -59,6 +59,10 @@ export function encodeInitProducerIdRequest(w: Writer, s: InitProducerIdRequest,
   if (flexible) w.uvarint(0);
 }
 
+export function splicedInitProducerIdRequest(_s: InitProducerIdRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- InitProducerIdResponse: versions 0-5, flexible v2+ ----
 
 /** InitProducerIdResponse, versions 0-5. */
@@ -109,4 +113,8 @@ export function encodeInitProducerIdResponse(w: Writer, s: InitProducerIdRespons
   w.int64FromNumber(s.producerId);
   w.int16(s.producerEpoch);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedInitProducerIdResponse(_s: InitProducerIdResponse, _version: number, _min: number): number {
+  return 0;
 }

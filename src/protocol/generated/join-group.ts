@@ -98,6 +98,10 @@ export function encodeJoinGroupRequest(w: Writer, s: JoinGroupRequest, version: 
   if (flexible) w.uvarint(0);
 }
 
+export function splicedJoinGroupRequest(_s: JoinGroupRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeJoinGroupRequestProtocol(r: Reader, version: number): JoinGroupRequestProtocol {
   const flexible = version >= 6;
   const s: JoinGroupRequestProtocol = {
@@ -248,6 +252,10 @@ export function encodeJoinGroupResponse(w: Writer, s: JoinGroupResponse, version
   w.string(s.memberId, flexible);
   writeJoinGroupResponseMemberArray(w, s.members, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedJoinGroupResponse(_s: JoinGroupResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeJoinGroupResponseMember(r: Reader, version: number): JoinGroupResponseMember {

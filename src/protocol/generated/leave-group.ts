@@ -72,6 +72,10 @@ export function encodeLeaveGroupRequest(w: Writer, s: LeaveGroupRequest, version
   if (flexible) w.uvarint(0);
 }
 
+export function splicedLeaveGroupRequest(_s: LeaveGroupRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeMemberIdentity(r: Reader, version: number): MemberIdentity {
   const flexible = version >= 4;
   const s: MemberIdentity = {
@@ -189,6 +193,10 @@ export function encodeLeaveGroupResponse(w: Writer, s: LeaveGroupResponse, versi
   w.int16(s.errorCode);
   if (version >= 3) writeMemberResponseArray(w, s.members, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedLeaveGroupResponse(_s: LeaveGroupResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeMemberResponse(r: Reader, version: number): MemberResponse {

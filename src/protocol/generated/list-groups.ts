@@ -49,6 +49,10 @@ export function encodeListGroupsRequest(w: Writer, s: ListGroupsRequest, version
   if (flexible) w.uvarint(0);
 }
 
+export function splicedListGroupsRequest(_s: ListGroupsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- ListGroupsResponse: versions 0-5, flexible v3+ ----
 
 /** ListGroupsResponse, versions 0-5. */
@@ -117,6 +121,10 @@ export function encodeListGroupsResponse(w: Writer, s: ListGroupsResponse, versi
   w.int16(s.errorCode);
   writeListedGroupArray(w, s.groups, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedListGroupsResponse(_s: ListGroupsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeListedGroup(r: Reader, version: number): ListedGroup {

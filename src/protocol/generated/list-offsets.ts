@@ -93,6 +93,10 @@ export function encodeListOffsetsRequest(w: Writer, s: ListOffsetsRequest, versi
   if (flexible) w.uvarint(0);
 }
 
+export function splicedListOffsetsRequest(_s: ListOffsetsRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeListOffsetsTopic(r: Reader, version: number): ListOffsetsTopic {
   const flexible = version >= 6;
   const s: ListOffsetsTopic = {
@@ -277,6 +281,10 @@ export function encodeListOffsetsResponse(w: Writer, s: ListOffsetsResponse, ver
   if (version >= 2) w.int32(s.throttleTimeMs);
   writeListOffsetsTopicResponseArray(w, s.topics, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedListOffsetsResponse(_s: ListOffsetsResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeListOffsetsTopicResponse(r: Reader, version: number): ListOffsetsTopicResponse {

@@ -77,6 +77,10 @@ export function encodeMetadataRequest(w: Writer, s: MetadataRequest, version: nu
   if (flexible) w.uvarint(0);
 }
 
+export function splicedMetadataRequest(_s: MetadataRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeMetadataRequestTopic(r: Reader, version: number): MetadataRequestTopic {
   const flexible = version >= 9;
   const s: MetadataRequestTopic = {
@@ -271,6 +275,10 @@ export function encodeMetadataResponse(w: Writer, s: MetadataResponse, version: 
   writeMetadataResponseTopicArray(w, s.topics, version);
   if (version >= 8 && version <= 10) w.int32(s.clusterAuthorizedOperations);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedMetadataResponse(_s: MetadataResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeMetadataResponseBroker(r: Reader, version: number): MetadataResponseBroker {

@@ -110,6 +110,10 @@ export function encodeOffsetCommitRequest(w: Writer, s: OffsetCommitRequest, ver
   if (flexible) w.uvarint(0);
 }
 
+export function splicedOffsetCommitRequest(_s: OffsetCommitRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommitRequestTopic {
   const flexible = version >= 8;
   const s: OffsetCommitRequestTopic = {
@@ -285,6 +289,10 @@ export function encodeOffsetCommitResponse(w: Writer, s: OffsetCommitResponse, v
   if (version >= 3) w.int32(s.throttleTimeMs);
   writeOffsetCommitResponseTopicArray(w, s.topics, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedOffsetCommitResponse(_s: OffsetCommitResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeOffsetCommitResponseTopic(r: Reader, version: number): OffsetCommitResponseTopic {

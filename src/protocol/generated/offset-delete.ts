@@ -69,6 +69,10 @@ export function encodeOffsetDeleteRequest(w: Writer, s: OffsetDeleteRequest, ver
   writeOffsetDeleteRequestTopicArray(w, s.topics, version);
 }
 
+export function splicedOffsetDeleteRequest(_s: OffsetDeleteRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeOffsetDeleteRequestTopic(r: Reader, version: number): OffsetDeleteRequestTopic {
   const s: OffsetDeleteRequestTopic = {
     name: r.string(false),
@@ -221,6 +225,10 @@ export function encodeOffsetDeleteResponse(w: Writer, s: OffsetDeleteResponse, v
   w.int16(s.errorCode);
   w.int32(s.throttleTimeMs);
   writeOffsetDeleteResponseTopicArray(w, s.topics, version);
+}
+
+export function splicedOffsetDeleteResponse(_s: OffsetDeleteResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeOffsetDeleteResponseTopic(r: Reader, version: number): OffsetDeleteResponseTopic {

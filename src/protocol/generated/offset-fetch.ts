@@ -113,6 +113,10 @@ export function encodeOffsetFetchRequest(w: Writer, s: OffsetFetchRequest, versi
   if (flexible) w.uvarint(0);
 }
 
+export function splicedOffsetFetchRequest(_s: OffsetFetchRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeOffsetFetchRequestTopic(r: Reader, version: number): OffsetFetchRequestTopic {
   const flexible = version >= 6;
   const s: OffsetFetchRequestTopic = {
@@ -410,6 +414,10 @@ export function encodeOffsetFetchResponse(w: Writer, s: OffsetFetchResponse, ver
   if (version >= 2 && version <= 7) w.int16(s.errorCode);
   if (version >= 8) writeOffsetFetchResponseGroupArray(w, s.groups, version);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedOffsetFetchResponse(_s: OffsetFetchResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeOffsetFetchResponseTopic(r: Reader, version: number): OffsetFetchResponseTopic {

@@ -88,6 +88,12 @@ export function encodeProduceRequest(w: Writer, s: ProduceRequest, version: numb
   if (flexible) w.uvarint(0);
 }
 
+export function splicedProduceRequest(s: ProduceRequest, version: number, min: number): number {
+  let bytes = 0;
+  for (let i = 0; i < s.topicData.length; i++) bytes += splicedTopicProduceData(s.topicData[i], version, min);
+  return bytes;
+}
+
 function decodeTopicProduceData(r: Reader, version: number): TopicProduceData {
   const flexible = version >= 9;
   const s: TopicProduceData = {
@@ -112,6 +118,12 @@ function encodeTopicProduceData(w: Writer, s: TopicProduceData, version: number)
   w.string(s.name, flexible);
   writePartitionProduceDataArray(w, s.partitionData, version);
   if (flexible) w.uvarint(0);
+}
+
+function splicedTopicProduceData(s: TopicProduceData, version: number, min: number): number {
+  let bytes = 0;
+  for (let i = 0; i < s.partitionData.length; i++) bytes += splicedPartitionProduceData(s.partitionData[i], version, min);
+  return bytes;
 }
 
 function readTopicProduceDataArray(r: Reader, version: number): TopicProduceData[] | null {
@@ -158,8 +170,14 @@ function sizePartitionProduceData(s: PartitionProduceData, version: number): num
 function encodePartitionProduceData(w: Writer, s: PartitionProduceData, version: number): void {
   const flexible = version >= 9;
   w.int32(s.index);
-  w.nullableBytes(s.records, flexible);
+  w.records(s.records, flexible);
   if (flexible) w.uvarint(0);
+}
+
+function splicedPartitionProduceData(s: PartitionProduceData, version: number, min: number): number {
+  let bytes = 0;
+  if (s.records !== null && s.records.length >= min) bytes += s.records.length;
+  return bytes;
 }
 
 function readPartitionProduceDataArray(r: Reader, version: number): PartitionProduceData[] | null {
@@ -361,6 +379,10 @@ export function encodeProduceResponse(w: Writer, s: ProduceResponse, version: nu
       writeNodeEndpointArray(w, s.nodeEndpoints, version);
     }
   }
+}
+
+export function splicedProduceResponse(_s: ProduceResponse, _version: number, _min: number): number {
+  return 0;
 }
 
 function decodeTopicProduceResponse(r: Reader, version: number): TopicProduceResponse {

@@ -37,6 +37,10 @@ export function encodeSaslHandshakeRequest(w: Writer, s: SaslHandshakeRequest, v
   w.string(s.mechanism, false);
 }
 
+export function splicedSaslHandshakeRequest(_s: SaslHandshakeRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 // ---- SaslHandshakeResponse: versions 0-1, never flexible ----
 
 /** SaslHandshakeResponse, versions 0-1. */
@@ -72,4 +76,8 @@ export function sizeSaslHandshakeResponse(s: SaslHandshakeResponse, version: num
 export function encodeSaslHandshakeResponse(w: Writer, s: SaslHandshakeResponse, version: number): void {
   w.int16(s.errorCode);
   writeStringArray(w, s.mechanisms, false);
+}
+
+export function splicedSaslHandshakeResponse(_s: SaslHandshakeResponse, _version: number, _min: number): number {
+  return 0;
 }

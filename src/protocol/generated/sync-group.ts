@@ -92,6 +92,10 @@ export function encodeSyncGroupRequest(w: Writer, s: SyncGroupRequest, version: 
   if (flexible) w.uvarint(0);
 }
 
+export function splicedSyncGroupRequest(_s: SyncGroupRequest, _version: number, _min: number): number {
+  return 0;
+}
+
 function decodeSyncGroupRequestAssignment(r: Reader, version: number): SyncGroupRequestAssignment {
   const flexible = version >= 4;
   const s: SyncGroupRequestAssignment = {
@@ -200,4 +204,8 @@ export function encodeSyncGroupResponse(w: Writer, s: SyncGroupResponse, version
   if (version === 5) w.nullableString(s.protocolName, flexible);
   w.bytes(s.assignment, flexible);
   if (flexible) w.uvarint(0);
+}
+
+export function splicedSyncGroupResponse(_s: SyncGroupResponse, _version: number, _min: number): number {
+  return 0;
 }
