@@ -1,7 +1,7 @@
 // One segment: a .log file of record batches with its sparse .index and .timeindex.
 // The segment tracks two sizes: `size` counts bytes whose place is assigned (appends queued for
 // writing included), `writtenSize` the bytes known to be in the file. Reads stop at writtenSize.
-import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, unlink } from 'node:fs';
 import type { HotPath } from '../hotpath/types.js';
 import type { LogConfig } from './config.js';
 import { DELETED_SUFFIX, segmentPaths } from './file-names.js';
@@ -299,10 +299,11 @@ function renameIfPresent(path: string): string | null {
   }
 }
 
+/**
+ * Unlinks on the thread pool: freeing the cached pages of a 1 GiB segment blocks for tens of
+ * milliseconds, which the event loop must not. Failure means already gone; a crash before it
+ * runs leaves a .deleted file, which the next start removes.
+ */
 function unlinkIfPresent(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone: nothing to do.
-  }
+  unlink(path, () => undefined);
 }

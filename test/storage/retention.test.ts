@@ -35,6 +35,16 @@ describe.each(forEachBackend)('retention and log start offset (%s)', (_name, hp)
     expect(existsSync(join(log.dir, '00000000000000000000.log'))).toBe(false);
   });
 
+  it('removes the files of deleted segments off the event loop, leaving no .deleted file behind', async () => {
+    const log = await openLog({ segmentBytes: 500, retentionBytes: 600 });
+    for (let i = 0; i < 10; i++) await log.append(makeBatch(hp, { records: 2, valueBytes: 60 }));
+    log.applyRetention();
+    const leftovers = () => readdirSync(log.dir).filter((name) => name.endsWith('.deleted'));
+    for (let waited = 0; leftovers().length > 0 && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(leftovers()).toEqual([]);
+    expect(readdirSync(log.dir).filter((name) => name.endsWith('.log')).length).toBeLessThan(10);
+  });
+
   it('deletes segments whose newest record is older than retentionMs, never the active one', async () => {
     const log = await openLog({ segmentBytes: 300, retentionMs: DAY });
     const old = Date.now() - 3 * DAY;
