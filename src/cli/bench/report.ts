@@ -1,6 +1,7 @@
 // The report as text (machine, table, targets, notes) and as files (JSON figures, SVG chart).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { dirname } from 'node:path';
 import { CONSUMER_SETTINGS, END_TO_END_SETTINGS, PRODUCER_SETTINGS, type BenchProfile } from './cases.js';
 import { renderSvg } from './svg.js';
 import { buildRows, renderTable } from './table.js';
@@ -62,6 +63,7 @@ export function renderReport(report: BenchReport): string {
 /** Writes the JSON figures to `jsonFile` and the chart next to it; returns the chart's path. */
 export function writeReportFiles(jsonFile: string, report: BenchReport): string {
   const svgFile = jsonFile.endsWith('.json') ? `${jsonFile.slice(0, -'.json'.length)}.svg` : `${jsonFile}.svg`;
+  mkdirSync(dirname(jsonFile), { recursive: true });
   writeFileSync(jsonFile, `${JSON.stringify({ ...report, targets: checkTargets(report.runs) }, jsonNumbers, 2)}\n`);
   writeFileSync(svgFile, renderSvg(report));
   return svgFile;
