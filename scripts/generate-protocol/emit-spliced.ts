@@ -4,6 +4,7 @@
 // records field get a walker; every top-level message gets one (returning 0 when it has none),
 // so the codec table has the same entries for every API.
 import { planField } from './plan.js';
+import { nestedStructOf as nestedStruct, structNamed } from './reach.js';
 import type { FieldType, MessageModel, StructModel } from './schema.js';
 import { guarded, type Span } from './versions.js';
 
@@ -53,16 +54,4 @@ function walk(type: FieldType, value: string, nullable: boolean): string[] {
 
 function isRecords(type: FieldType): boolean {
   return type.kind === 'primitive' && type.name === 'records';
-}
-
-function nestedStruct(type: FieldType): string | null {
-  if (type.kind === 'struct') return type.name;
-  if (type.kind === 'array' && type.element.kind === 'struct') return type.element.name;
-  return null;
-}
-
-function structNamed(message: MessageModel, name: string): StructModel {
-  const struct = message.structs.get(name);
-  if (struct === undefined) throw new Error(`${message.name}: unknown struct ${name}`);
-  return struct;
 }

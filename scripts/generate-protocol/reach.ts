@@ -3,7 +3,7 @@
 // tests), and the smallest number of bytes one element can take there. Array decoders refuse
 // counts that could not fit in the bytes left at that size, which bounds both allocation and
 // looping on hostile input.
-import type { FieldModel, MessageModel, StructModel } from './schema.js';
+import type { FieldModel, FieldType, MessageModel, StructModel } from './schema.js';
 import { contains, type Span } from './versions.js';
 import { fixedWidth } from './emit-encode.js';
 
@@ -67,13 +67,17 @@ function minFieldSize(field: FieldModel, version: number, compact: boolean, mess
 }
 
 function nestedStructName(field: FieldModel): string | null {
-  const type = field.type;
+  return nestedStructOf(field.type);
+}
+
+/** The struct a field of this type holds (itself or as array elements), or null. */
+export function nestedStructOf(type: FieldType): string | null {
   if (type.kind === 'struct') return type.name;
   if (type.kind === 'array' && type.element.kind === 'struct') return type.element.name;
   return null;
 }
 
-function structNamed(message: MessageModel, name: string): StructModel {
+export function structNamed(message: MessageModel, name: string): StructModel {
   const struct = message.structs.get(name);
   if (struct === undefined) throw new Error(`${message.name}: unknown struct ${name}`);
   return struct;
