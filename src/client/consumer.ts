@@ -21,35 +21,16 @@ import { fetchFromLeader, type FetchSettings, type FetchTarget, type PartitionOu
 import type { OffsetToCommit, TopicPartitionOffset } from './group-commit.js';
 import { CoordinatorLink } from './group-coordinator.js';
 import { GroupMember, type MemberHost } from './group-member.js';
-import { resolveGroupOptions, type GroupOptions } from './group-options.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, type IsolationLevel } from './list-offsets.js';
+import { resolveGroupOptions } from './group-options.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './list-offsets.js';
 import { MessageBuffer } from './message-buffer.js';
 import { backoffDelay } from './retry.js';
+import type { Assignment, AutoOffsetReset, ConsumerOptions } from './consumer-options.js';
 import { PartitionStates, type OffsetSpec, type PartitionState, type TopicPartition } from './partition-states.js';
 
 export type { ConsumedMessage } from './fetch-records.js';
 export type { OffsetSpec, TopicPartition } from './partition-states.js';
-export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
-
-export interface Assignment extends TopicPartition {
-  /** Where to start; autoOffsetReset when missing. */
-  readonly offset?: OffsetSpec;
-}
-
-export interface ConsumerOptions extends GroupOptions {
-  /** Longest time the broker holds a Fetch waiting for minBytes (500 ms). */
-  readonly maxWaitMs?: number;
-  /** Bytes the broker waits for before answering a Fetch (1). */
-  readonly minBytes?: number;
-  /** Bytes per Fetch response (52428800, Kafka's fetch.max.bytes). */
-  readonly maxBytes?: number;
-  /** Bytes per partition per Fetch (1048576); grows when a single batch does not fit. */
-  readonly maxBytesPerPartition?: number;
-  /** 'read_uncommitted' (default) or 'read_committed' (hides aborted transactions). */
-  readonly isolationLevel?: IsolationLevel;
-  /** Where to go when an offset is out of range or none was given ('latest'; 'none' = throw). */
-  readonly autoOffsetReset?: AutoOffsetReset;
-}
+export type { Assignment, AutoOffsetReset, ConsumerOptions } from './consumer-options.js';
 
 export class Consumer implements AsyncIterable<ConsumedMessage> {
   private readonly states: PartitionStates;
