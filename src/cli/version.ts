@@ -1,4 +1,4 @@
-// The package version, read from package.json (two levels above both src/cli and dist/cli).
+// The package version, read from package.json (two levels above src/cli and dist/cli; the bundle inlines it).
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

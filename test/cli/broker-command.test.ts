@@ -1,7 +1,7 @@
 // `sluice broker` as a user runs it: a child process that prints where it listens, serves,
 // refuses bad config naming the key, and on SIGTERM shuts down cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiKey, defaultMetadataRequest } from '../../src/protocol/index.js';
@@ -9,9 +9,11 @@ import { tempDir } from '../helpers/batches.js';
 import { RawClient } from '../helpers/raw-client.js';
 
 const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
+/** The `bin`: one bundled file, built by `npm run build:ts` (and so by `npm ci`'s prepare). */
+const BUNDLE = join(import.meta.dirname, '../../dist/cli/sluice.mjs');
 
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}, entry: string[] = ['--import', 'tsx', MAIN]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [...entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,6 +41,24 @@ describe('sluice broker', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(existsSync(join(dir, 'cli-topic-0', '.clean-shutdown'))).toBe(true);
+  });
+
+  it('is the package bin, bundled into one file, and serves from it', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(pkg.bin.sluice).toBe('./dist/cli/sluice.mjs');
+    expect(existsSync(BUNDLE), 'dist/cli/sluice.mjs is missing: run npm run build:ts').toBe(true);
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const run = runCli(['broker', '--port', '0', '--data', dir, '--log-level', 'warn'], {}, [BUNDLE]);
+    cleanups.push(() => run.child.kill('SIGKILL'));
+    await expect.poll(() => run.output(), { timeout: 15_000 }).toMatch(/listening on 127\.0\.0\.1:(\d+)/);
+    expect(run.output()).toMatch(/backend: (native|js)/);
+    const client = await RawClient.connect(Number(/listening on 127\.0\.0\.1:(\d+)/.exec(run.output())?.[1]));
+    const metadata = await client.request(ApiKey.Metadata, 4, { ...defaultMetadataRequest(), topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'bundled' }], allowAutoTopicCreation: true });
+    expect(metadata.topics[0].errorCode).toBe(0);
+    client.close();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
   });
 
   it('refuses an unknown config key, naming it and the file', async () => {
