@@ -30,11 +30,13 @@ interface FetchTarget {
 
 export const fetchHandler: Handler<typeof ApiKey.Fetch> = async (request, context) => {
   const targets = request.topics.map((topic) => ({ topic, found: resolveTopic(topic, context) }));
+  const logs = targets.flatMap((target) => target.topic.partitions.map((p) => target.found?.logs[p.partition]).filter(isLog));
+  // Taken before reading: an append during the read must end the long poll, not start it.
+  const endOffsetsBefore = logs.map((log) => log.logEndOffset);
   let result = await readAll(request, targets, context);
   const waitMs = Math.min(Math.max(request.maxWaitMs, 0), MAX_WAIT_CAP_MS);
   if (result.bytes < request.minBytes && waitMs > 0 && result.errors === 0) {
-    const logs = targets.flatMap((target) => target.topic.partitions.map((p) => target.found?.logs[p.partition]).filter(isLog));
-    if (await waitForAppend(logs, waitMs, context.broker.stopping)) result = await readAll(request, targets, context);
+    if (await waitForAppend(logs, waitMs, context.broker.stopping, endOffsetsBefore)) result = await readAll(request, targets, context);
   }
   return { ...defaultFetchResponse(), responses: result.responses };
 };
