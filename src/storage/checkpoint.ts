@@ -1,6 +1,9 @@
 // Small state files of a log (recovery point, log start offset, clean-shutdown marker), written
-// atomically: a temp file, fsync, rename over the old one, fsync the directory.
+// atomically: a temp file, fsync, rename over the old one, fsync the directory. The log writes
+// them through StateFiles, off the event loop (two fsyncs can take milliseconds, far more on a
+// busy disk); the synchronous form is for start-up and admin paths.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export function writeFileAtomic(path: string, content: string): void {
@@ -14,6 +17,44 @@ export function writeFileAtomic(path: string, content: string): void {
   }
   renameSync(temp, path);
   syncDirectory(dirname(path));
+}
+
+export async function writeFileAtomicAsync(path: string, content: string): Promise<void> {
+  const temp = `${path}.tmp`;
+  const file = await open(temp, 'w');
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temp, path);
+  const dir = await open(dirname(path), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/**
+ * One log's state-file writes, on the thread pool and one at a time (they share temp names),
+ * each taking its content when its turn comes, so a later value is never overwritten by an
+ * earlier one.
+ */
+export class StateFiles {
+  private queue: Promise<void> = Promise.resolve();
+
+  write(path: string, content: () => string): Promise<void> {
+    const written = this.queue.then(() => writeFileAtomicAsync(path, content()));
+    this.queue = written.catch(() => undefined);
+    return written;
+  }
+
+  /** Resolves once every write asked for so far has finished (or failed). */
+  settled(): Promise<void> {
+    return this.queue;
+  }
 }
 
 /** A number stored by writeOffsetFile, or `fallback` when the file is missing or unreadable. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { hotpath as activeHotPath } from '../hotpath/index.js';
 import type { HotPath } from '../hotpath/types.js';
 import { validateBatches, describeBatchStatus } from '../records/validate.js';
-import { writeFileAtomic, writeOffsetFile } from './checkpoint.js';
+import { StateFiles } from './checkpoint.js';
 import { resolveLogConfig, type LogConfig } from './config.js';
 import { StorageError } from './errors.js';
 import { CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE, RECOVERY_POINT_FILE } from './file-names.js';
@@ -51,6 +51,7 @@ export class PartitionLog {
   private closed = false;
   private abandoned = false;
   private readonly appendListeners = new Set<() => void>();
+  private readonly stateFiles = new StateFiles();
 
   private constructor(
     readonly dir: string,
@@ -205,7 +206,7 @@ export class PartitionLog {
     this.startOffset = offset;
     if (offset === this.nextOffsetToAssign && !this.active.isEmpty) this.roll();
     this.dropOldestSegments(segmentsWhollyBelow(this.segments, offset));
-    writeOffsetFile(join(this.dir, LOG_START_OFFSET_FILE), this.startOffset);
+    this.saveStartOffset();
     return this.startOffset;
   }
 
@@ -218,7 +219,7 @@ export class PartitionLog {
     await this.commit.request();
     this.active.sealTimeIndex();
     await this.checkpoint();
-    writeFileAtomic(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
+    await this.stateFiles.write(join(this.dir, CLEAN_SHUTDOWN_FILE), () => '');
     this.segments.forEach((segment) => segment.close());
   }
 
@@ -259,7 +260,7 @@ export class PartitionLog {
     }
     this.flushedOffset = Math.max(this.flushedOffset, upTo);
     this.recoveryPoint = upTo;
-    writeOffsetFile(join(this.dir, RECOVERY_POINT_FILE), upTo);
+    await this.stateFiles.write(join(this.dir, RECOVERY_POINT_FILE), () => `${upTo}\n`);
   }
 
   /** One group-commit round: fdatasync the .log of every segment written since the last round. */
@@ -293,8 +294,15 @@ export class PartitionLog {
     const firstBase = this.segments[0].baseOffset;
     if (firstBase > this.startOffset) {
       this.startOffset = firstBase;
-      writeOffsetFile(join(this.dir, LOG_START_OFFSET_FILE), this.startOffset);
+      this.saveStartOffset();
     }
+  }
+
+  /** Off the event loop: retention runs on the append path. On a crash before it lands, the loader takes the first segment's base instead. */
+  private saveStartOffset(): void {
+    this.stateFiles
+      .write(join(this.dir, LOG_START_OFFSET_FILE), () => `${this.startOffset}\n`)
+      .catch((error: unknown) => this.logger.warn('writing the log start offset failed', { dir: this.dir, error: String(error) }));
   }
 
   private notifyAppend(): void {
