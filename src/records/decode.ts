@@ -1,6 +1,8 @@
 // Consumer-side decoding of v2 record batches into plain objects, for clients and tests.
-// The broker never calls this (it stores and serves batches byte-for-byte), so clarity wins
-// over speed here: one object per record, every read bounds-checked.
+// The broker never calls this (it stores and serves batches byte-for-byte). Every read is
+// bounds-checked. The consumer's hot loop is here too: decodeRecordBatchesWith builds each
+// record through a factory, so the consumer makes its message objects directly (one object
+// per record, not two), and records without headers share one empty array.
 import { hotpath as activeHotPath } from '../hotpath/index.js';
 import { MIN_BATCH_LENGTH, type HotPath } from '../hotpath/types.js';
 import { compressionName, decompressRecords, UnsupportedCompressionError, type CompressionName } from './compression.js';
@@ -21,7 +23,12 @@ export interface DecodedRecord {
   readonly headers: readonly DecodedHeader[];
 }
 
-export interface DecodedBatch {
+/** Builds one record's object from its decoded fields (see decodeRecordBatchesWith). */
+export type RecordFactory<R> = (offset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: readonly DecodedHeader[]) => R;
+
+export type DecodedBatch = DecodedBatchOf<DecodedRecord>;
+
+export interface DecodedBatchOf<R> {
   /** Byte position of the batch in the decoded buffer. */
   readonly position: number;
   /** Bytes of the whole batch, log overhead included. */
@@ -41,7 +48,7 @@ export interface DecodedBatch {
   readonly baseSequence: number;
   /** Stored CRC32C, unsigned. */
   readonly crc: number;
-  readonly records: readonly DecodedRecord[];
+  readonly records: readonly R[];
 }
 
 export interface DecodeOptions {
@@ -70,7 +77,17 @@ export class CorruptRecordError extends Error {
  * a CorruptRecordError.
  */
 export function decodeRecordBatches(buf: Buffer, options: DecodeOptions = {}): DecodedBatch[] {
-  const batches: DecodedBatch[] = [];
+  return decodeRecordBatchesWith(buf, plainRecord, options);
+}
+
+const plainRecord: RecordFactory<DecodedRecord> = (offset, timestamp, key, value, headers) => ({ offset, timestamp, key, value, headers });
+
+/** Records without headers all get this one (frozen) array. */
+const NO_HEADERS: readonly DecodedHeader[] = Object.freeze([]);
+
+/** decodeRecordBatches with each record built by `make`. */
+export function decodeRecordBatchesWith<R>(buf: Buffer, make: RecordFactory<R>, options: DecodeOptions = {}): DecodedBatchOf<R>[] {
+  const batches: DecodedBatchOf<R>[] = [];
   let position = 0;
   while (buf.length - position >= LOG_OVERHEAD) {
     const batchLength = buf.readInt32BE(position + BatchField.BATCH_LENGTH);
@@ -79,13 +96,13 @@ export function decodeRecordBatches(buf: Buffer, options: DecodeOptions = {}): D
     }
     const size = LOG_OVERHEAD + batchLength;
     if (buf.length - position < size) break; // partial trailing batch
-    batches.push(decodeBatch(buf.subarray(position, position + size), position, options));
+    batches.push(decodeBatch(buf.subarray(position, position + size), position, options, make));
     position += size;
   }
   return batches;
 }
 
-function decodeBatch(batch: Buffer, position: number, options: DecodeOptions): DecodedBatch {
+function decodeBatch<R>(batch: Buffer, position: number, options: DecodeOptions, make: RecordFactory<R>): DecodedBatchOf<R> {
   const magic = batch.readInt8(BatchField.MAGIC);
   if (magic !== MAGIC_V2) throw new CorruptRecordError(`magic is ${magic}, only 2 is supported`, position);
   const crc = batch.readUInt32BE(BatchField.CRC);
@@ -113,7 +130,7 @@ function decodeBatch(batch: Buffer, position: number, options: DecodeOptions): D
   const recordsCount = batch.readInt32BE(BatchField.RECORDS_COUNT);
   if (recordsCount < 0) throw new CorruptRecordError(`negative recordsCount ${recordsCount}`, position);
   const section = recordsSection(batch, attributes, position);
-  return { ...header, records: decodeRecords(section, recordsCount, header, position) };
+  return { ...header, records: decodeRecords(section, recordsCount, header, position, make) };
 }
 
 function checkCrc(batch: Buffer, stored: number, position: number, hotpath: HotPath): void {
@@ -141,12 +158,12 @@ interface RecordContext {
   readonly timestampType: 'create' | 'log-append';
 }
 
-function decodeRecords(section: Buffer, count: number, context: RecordContext, position: number): DecodedRecord[] {
+function decodeRecords<R>(section: Buffer, count: number, context: RecordContext, position: number, make: RecordFactory<R>): R[] {
   const reader = new ByteReader(section, 0);
-  const records: DecodedRecord[] = [];
+  const records: R[] = [];
   let index = 0;
   try {
-    for (; index < count; index++) records.push(decodeRecord(reader, context));
+    for (; index < count; index++) records.push(decodeRecord(reader, context, make));
   } catch (error) {
     if (!(error instanceof VarintError)) throw error;
     throw new CorruptRecordError(`record ${index}: ${error.message}`, position, { cause: error });
@@ -157,35 +174,33 @@ function decodeRecords(section: Buffer, count: number, context: RecordContext, p
   return records;
 }
 
-function decodeRecord(reader: ByteReader, context: RecordContext): DecodedRecord {
+function decodeRecord<R>(reader: ByteReader, context: RecordContext, make: RecordFactory<R>): R {
   const length = reader.readVarint();
   if (length < 0 || length > reader.remaining) {
     throw new VarintError(`record length ${length} does not fit the ${reader.remaining} byte(s) left`);
   }
   const end = reader.pos + length;
-  const body = new ByteReader(reader.buf, reader.pos, end);
-  body.readInt8(); // record attributes: unused by Kafka
-  const timestampDelta = body.readVarlong();
-  const offsetDelta = body.readVarint();
-  const key = body.readNullableBytes('key');
-  const value = body.readNullableBytes('value');
-  const headers = decodeHeaders(body);
-  if (body.remaining !== 0) throw new VarintError(`record length ${length} leaves ${body.remaining} byte(s) unread`);
-  reader.pos = end;
-  return {
-    offset: context.baseOffset + offsetDelta,
-    // Under LogAppendTime the broker's time in maxTimestamp replaces every record's own.
-    timestamp: context.timestampType === 'log-append' ? context.maxTimestamp : context.baseTimestamp + timestampDelta,
-    key,
-    value,
-    headers,
-  };
+  // The record's bytes are read through the same reader, bounded by the record's end for now.
+  const sectionEnd = reader.end;
+  reader.end = end;
+  reader.readInt8(); // record attributes: unused by Kafka
+  const timestampDelta = reader.readVarlong();
+  const offsetDelta = reader.readVarint();
+  const key = reader.readNullableBytes('key');
+  const value = reader.readNullableBytes('value');
+  const headers = decodeHeaders(reader);
+  if (reader.remaining !== 0) throw new VarintError(`record length ${length} leaves ${reader.remaining} byte(s) unread`);
+  reader.end = sectionEnd;
+  // Under LogAppendTime the broker's time in maxTimestamp replaces every record's own.
+  const timestamp = context.timestampType === 'log-append' ? context.maxTimestamp : context.baseTimestamp + timestampDelta;
+  return make(context.baseOffset + offsetDelta, timestamp, key, value, headers);
 }
 
-function decodeHeaders(body: ByteReader): DecodedHeader[] {
+function decodeHeaders(body: ByteReader): readonly DecodedHeader[] {
   const count = body.readVarint();
   // Each header takes at least two bytes, which bounds count before allocating anything.
   if (count < 0 || count * 2 > body.remaining) throw new VarintError(`header count ${count} does not fit the record`);
+  if (count === 0) return NO_HEADERS;
   const headers: DecodedHeader[] = [];
   for (let i = 0; i < count; i++) {
     headers.push({ key: body.readString('header key'), value: body.readNullableBytes('header value') });

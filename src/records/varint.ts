@@ -21,7 +21,8 @@ export class ByteReader {
   constructor(
     readonly buf: Buffer,
     public pos: number,
-    readonly end: number = buf.length,
+    /** Exclusive bound of what may be read; a caller may narrow it to one record and widen it back. */
+    public end: number = buf.length,
   ) {}
 
   get remaining(): number {
