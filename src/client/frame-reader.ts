@@ -1,9 +1,13 @@
 // Splits a TCP byte stream into Kafka frames (int32 size + that many bytes, NOTES.md §3.1).
 // Chunks arrive at arbitrary boundaries. A frame inside one chunk is a view of it; a frame
-// spread over chunks gets its own buffer as soon as its size is known, and each chunk is
-// copied in as it arrives, so a large response is copied once and never held twice.
+// spread over chunks gets its own buffer as soon as its size is known. Fed by the socket
+// itself (readBuffer/wrote, net's `onread`), the kernel then reads the rest of such a frame
+// straight into that buffer: a large Fetch response is neither copied nor cut into chunks.
+// Fed chunks (push), each chunk is copied in as it arrives.
 
 const SIZE_PREFIX_BYTES = 4;
+/** Read size while no large frame is being assembled (what Node reads by default). */
+const CHUNK_BYTES = 64 * 1024;
 
 export class FrameReader {
   /** Bytes of a frame (or of its size prefix) waiting for more. */
@@ -12,8 +16,31 @@ export class FrameReader {
   private frame: Buffer | null = null;
   private filled = 0;
 
+  /** The buffer handed to the last read while no frame was being assembled. */
+  private chunk: Buffer | null = null;
+
   /** @param maxFrameBytes a larger announced size means a corrupt stream, not a big response. */
   constructor(private readonly maxFrameBytes: number) {}
+
+  /**
+   * Where the next socket read should land: the rest of the frame being assembled, or a fresh
+   * chunk (fresh, because the frames found in it are handed out as views of it).
+   */
+  readBuffer(): Buffer {
+    if (this.frame !== null) return this.frame.subarray(this.filled);
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    return this.chunk;
+  }
+
+  /** The last read put `bytes` bytes into the readBuffer(); returns every frame now complete. */
+  wrote(bytes: number): Buffer[] {
+    if (this.frame === null) return this.push((this.chunk as Buffer).subarray(0, bytes));
+    this.filled += bytes;
+    if (this.filled < this.frame.length) return [];
+    const done = this.frame;
+    this.frame = null;
+    return [done];
+  }
 
   /** Adds bytes and returns every frame now complete (without their size prefix). */
   push(chunk: Buffer): Buffer[] {

@@ -41,11 +41,10 @@ export class SocketSession {
   private constructor(
     private readonly socket: Socket,
     readonly address: string,
-    maxFrameBytes: number,
+    frames: FrameReader,
   ) {
-    this.frames = new FrameReader(maxFrameBytes);
+    this.frames = frames;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.fail(networkError(`socket error: ${error.message}`, { broker: address, cause: error })));
     socket.on('close', () => this.fail(networkError('connection closed by the broker', { broker: address })));
   }
@@ -54,7 +53,17 @@ export class SocketSession {
   static open(host: string, port: number, timeoutMs: number, maxFrameBytes: number): Promise<SocketSession> {
     const address = `${host}:${port}`;
     return new Promise((resolve, reject) => {
-      const socket = netConnect({ host, port });
+      // Reads land where the frame reader says: large responses straight into their own buffer.
+      const frames = new FrameReader(maxFrameBytes);
+      let session: SocketSession | null = null;
+      const onread = {
+        buffer: () => frames.readBuffer(),
+        callback: (bytes: number): boolean => {
+          session?.onRead(bytes);
+          return true;
+        },
+      };
+      const socket = netConnect({ host, port, onread });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(networkError(`connection not established within ${timeoutMs} ms`, { broker: address }));
@@ -66,7 +75,8 @@ export class SocketSession {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        resolve(new SocketSession(socket, address, maxFrameBytes));
+        session = new SocketSession(socket, address, frames);
+        resolve(session);
       });
     });
   }
@@ -121,10 +131,10 @@ export class SocketSession {
     return id;
   }
 
-  private onData(chunk: Buffer): void {
+  private onRead(bytes: number): void {
     let frames: Buffer[];
     try {
-      frames = this.frames.push(chunk);
+      frames = this.frames.wrote(bytes);
     } catch (error) {
       this.fail(networkError(`unreadable response stream: ${(error as Error).message}`, { broker: this.address, cause: error }));
       return;

@@ -40,3 +40,40 @@ describe('FrameReader', () => {
     expect(() => new FrameReader(1024).push(negative)).toThrow(RangeError);
   });
 });
+
+describe('FrameReader fed by the socket (readBuffer/wrote)', () => {
+  /** Plays `stream` into the reader as a socket would: each read fills part of readBuffer(). */
+  function readAll(reader: FrameReader, stream: Buffer, readSizes: () => number): { frames: Buffer[]; targets: Buffer[] } {
+    const frames: Buffer[] = [];
+    const targets: Buffer[] = [];
+    let at = 0;
+    while (at < stream.length) {
+      const target = reader.readBuffer();
+      targets.push(target);
+      const bytes = Math.min(target.length, stream.length - at, readSizes());
+      stream.copy(target, 0, at, at + bytes);
+      at += bytes;
+      frames.push(...reader.wrote(bytes));
+    }
+    return { frames, targets };
+  }
+
+  it('gets the same frames as push() for any read sizes, large frames included', () => {
+    const payloads = ['a', '', 'x'.repeat(100_000), 'hello', 'y'.repeat(300_000), 'z'.repeat(70_000), 'end'];
+    const stream = Buffer.concat(payloads.map(frame));
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 90_000 + 1;
+    for (const readSizes of [() => 1, () => 3, random, () => 1 << 30]) {
+      const { frames } = readAll(new FrameReader(1 << 20), stream, readSizes);
+      expect(frames.map(String)).toEqual(payloads);
+    }
+  });
+
+  it('reads the rest of a large frame straight into the frame it returns', () => {
+    const big = 'q'.repeat(200_000);
+    const { frames, targets } = readAll(new FrameReader(1 << 20), Buffer.concat([frame(big), frame('after')]), () => 65_536);
+    expect(frames.map(String)).toEqual([big, 'after']);
+    // After the first chunk, reads target views of the frame's own buffer.
+    expect(targets.slice(1, 3).every((target) => target.buffer === frames[0].buffer)).toBe(true);
+  });
+});
