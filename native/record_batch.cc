@@ -126,9 +126,10 @@ int ValidateBatches(uint8_t* buf, size_t length, int64_t assignFrom, int64_t lea
 }
 
 // ---- Encoding -------------------------------------------------------------------------
-// One pass over the packed slots: each record is checked and sized from its slots, then
-// written at once behind the header; the header and, last, the CRC go in when all records
-// are in place. The caller provides the memory (an upper bound), so nothing is allocated here.
+// One pass over the packed slots: each record is checked from its slots and written behind the
+// header, body first and its length last; the header and, last of all, the CRC go in when all
+// records are in place. The caller provides the memory (an upper bound), so nothing is
+// allocated here; only when that memory is tight is a record sized exactly before writing.
 
 namespace {
 
@@ -246,6 +247,57 @@ uint8_t* WriteRecord(uint8_t* p, const RecordSlots& record, const double* header
   return p;
 }
 
+// What a record takes at most beyond its data bytes: its length varint (5), attributes (1),
+// timestamp delta (10), offset delta, key and value lengths and header count (5 each); each
+// header adds two length varints (10). src/hotpath/native-encode.ts sizes the memory with it.
+constexpr uint64_t kMaxRecordOverhead = 36;
+constexpr uint64_t kMaxHeaderOverhead = 10;
+
+// Checks a record's slots like SizeRecord, but bounds its size instead of sizing its varints:
+// stores the data bytes it takes and the most bytes it can encode to. False when malformed.
+bool CheckRecord(const RecordSlots& record, const double* headers, size_t headersLeft,
+                 uint64_t* dataBytes, uint64_t* maxBytes) {
+  if (record.keyLength == kBadSlot || record.valueLength == kBadSlot || record.headerCount < 0 ||
+      static_cast<uint64_t>(record.headerCount) > headersLeft / kPackedHeaderSlots) {
+    return false;
+  }
+  uint64_t bytes = BytesOf(record.keyLength) + BytesOf(record.valueLength);
+  for (int64_t h = 0; h < record.headerCount; ++h, headers += kPackedHeaderSlots) {
+    const int64_t keyLength = LengthSlot(headers[0]);
+    const int64_t valueLength = LengthSlot(headers[1]);
+    if (keyLength < 0 || valueLength == kBadSlot) return false;
+    bytes += BytesOf(keyLength) + BytesOf(valueLength);
+  }
+  *dataBytes = bytes;
+  *maxBytes = kMaxRecordOverhead + kMaxHeaderOverhead * static_cast<uint64_t>(record.headerCount) + bytes;
+  return true;
+}
+
+// Back to front: writes the record's body two bytes in, then its length in front of it. A body
+// of 64 to 8191 bytes has a two-byte length, and the body only moves when that guess is wrong,
+// so no varint is sized before writing. Needs room for CheckRecord's maxBytes.
+uint8_t* WriteRecordBodyFirst(uint8_t* p, const RecordSlots& record, const double* headers,
+                              int64_t offsetDelta, int64_t baseTimestamp, const uint8_t** data) {
+  constexpr size_t kGuessedLengthBytes = 2;
+  uint8_t* const body = p + kGuessedLengthBytes;
+  uint8_t* q = body;
+  *q++ = 0;  // attributes
+  q = WriteUnsignedVarint(q, ZigZag64(WrappingSubtract(record.timestamp, baseTimestamp)));
+  q = WriteVarint(q, offsetDelta);
+  q = WriteBytesField(q, record.keyLength, data);
+  q = WriteBytesField(q, record.valueLength, data);
+  q = WriteVarint(q, record.headerCount);
+  for (int64_t h = 0; h < record.headerCount; ++h, headers += kPackedHeaderSlots) {
+    q = WriteBytesField(q, LengthSlot(headers[0]), data);
+    q = WriteBytesField(q, LengthSlot(headers[1]), data);
+  }
+  const size_t bodyBytes = static_cast<size_t>(q - body);
+  const size_t lengthBytes = VarintSize(static_cast<int64_t>(bodyBytes));
+  if (lengthBytes != kGuessedLengthBytes) std::memmove(p + lengthBytes, body, bodyBytes);
+  WriteVarint(p, static_cast<int64_t>(bodyBytes));
+  return p + lengthBytes + bodyBytes;
+}
+
 void WriteHeader(uint8_t* out, size_t size, const BatchHeaderInput& header, int32_t count,
                  int64_t maxTimestamp) {
   WriteI64BE(out + kBaseOffsetAt, header.baseOffset);
@@ -277,20 +329,27 @@ int EncodePackedBatch(const PackedRecords& records, const BatchHeaderInput& head
   for (size_t i = 0; i < records.count; ++i) {
     const RecordSlots record = ReadRecord(records.records + kPackedRecordSlots * i);
     const int64_t offsetDelta = static_cast<int64_t>(i);
-    size_t body = 0;
     uint64_t dataBytes = 0;
-    if (!SizeRecord(record, headers, headersLeft, offsetDelta, header.baseTimestamp, &body,
-                    &dataBytes) ||
-        dataBytes > dataLeft) {
+    uint64_t maxBytes = 0;
+    if (!CheckRecord(record, headers, headersLeft, &dataBytes, &maxBytes) || dataBytes > dataLeft) {
       return kPackedMalformed;
     }
-    // A body beyond int32 cannot be framed; refusing it here also keeps the varint exact.
-    if (body > kMaxBatchLength) return kPackedTooLarge;
-    const size_t recordBytes = VarintSize(static_cast<int64_t>(body)) + body;
-    if (recordBytes > room) return kPackedNoRoom;
+    uint8_t* next = nullptr;
+    if (maxBytes <= room && maxBytes <= kMaxBatchLength) {
+      next = WriteRecordBodyFirst(p, record, headers, offsetDelta, header.baseTimestamp, &data);
+    } else {
+      // Tight on room (or absurdly large): size the record exactly first, then write it.
+      size_t body = 0;
+      uint64_t unused = 0;
+      SizeRecord(record, headers, headersLeft, offsetDelta, header.baseTimestamp, &body, &unused);
+      // A body beyond int32 cannot be framed; refusing it here also keeps the varint exact.
+      if (body > kMaxBatchLength) return kPackedTooLarge;
+      if (VarintSize(static_cast<int64_t>(body)) + body > room) return kPackedNoRoom;
+      next = WriteRecord(p, record, headers, body, offsetDelta, header.baseTimestamp, &data);
+    }
     if (i == 0 || record.timestamp > maxTimestamp) maxTimestamp = record.timestamp;
-    p = WriteRecord(p, record, headers, body, offsetDelta, header.baseTimestamp, &data);
-    room -= recordBytes;
+    room -= static_cast<size_t>(next - p);
+    p = next;
     dataLeft -= static_cast<size_t>(dataBytes);
     const size_t headerSlots = kPackedHeaderSlots * static_cast<size_t>(record.headerCount);
     headers += headerSlots;
