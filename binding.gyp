@@ -7,6 +7,7 @@
         "native/crc32c.cc",
         "native/encode_binding.cc",
         "native/record_batch.cc",
+        "native/record_batch_encode.cc",
         "native/segment_io.cc",
         "native/sparse_index.cc"
       ],

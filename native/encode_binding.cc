@@ -1,7 +1,7 @@
 // encodeBatchInto glue: one Node-API crossing per batch. src/hotpath/native-encode.ts packs
 // the records into one byte buffer and one Float64Array of numbers and lengths (the layout is
 // documented there, on EncodeBatchInto) and hands over memory for the batch; this reads the
-// batch header from the first slots and lets record_batch.cc write the batch there. Nothing
+// batch header from the first slots and lets record_batch_encode.cc write the batch there. Nothing
 // is allocated: JavaScript takes the memory from a slab, which costs less than one Buffer a call.
 #include "encode_binding.h"
 

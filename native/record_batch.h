@@ -1,5 +1,6 @@
 // Kafka v2 record batches: validating received batches in place, and encoding new ones.
-// Pure computation on byte ranges; the N-API glue lives in addon.cc.
+// Pure computation on byte ranges (record_batch.cc validates, record_batch_encode.cc encodes);
+// the N-API glue lives in addon.cc and encode_binding.cc.
 #ifndef SLUICE_NATIVE_RECORD_BATCH_H_
 #define SLUICE_NATIVE_RECORD_BATCH_H_
 
