@@ -115,10 +115,10 @@ bool SizeRecord(const RecordSlots& record, const double* headers, size_t headers
   return true;
 }
 
-// Writes a record that SizeRecord accepted and whose bytes were found to fit.
-uint8_t* WriteRecord(uint8_t* p, const RecordSlots& record, const double* headers, size_t body,
-                     int64_t offsetDelta, int64_t baseTimestamp, const uint8_t** data) {
-  p = WriteVarint(p, static_cast<int64_t>(body));
+// Writes what follows a record's length varint: attributes, timestamp and offset deltas, key,
+// value and headers; returns the end.
+uint8_t* WriteRecordBody(uint8_t* p, const RecordSlots& record, const double* headers,
+                         int64_t offsetDelta, int64_t baseTimestamp, const uint8_t** data) {
   *p++ = 0;  // attributes
   p = WriteUnsignedVarint(p, ZigZag64(WrappingSubtract(record.timestamp, baseTimestamp)));
   p = WriteVarint(p, offsetDelta);
@@ -130,6 +130,13 @@ uint8_t* WriteRecord(uint8_t* p, const RecordSlots& record, const double* header
     p = WriteBytesField(p, LengthSlot(headers[1]), data);
   }
   return p;
+}
+
+// Writes a record that SizeRecord accepted and whose bytes were found to fit.
+uint8_t* WriteRecord(uint8_t* p, const RecordSlots& record, const double* headers, size_t body,
+                     int64_t offsetDelta, int64_t baseTimestamp, const uint8_t** data) {
+  p = WriteVarint(p, static_cast<int64_t>(body));
+  return WriteRecordBody(p, record, headers, offsetDelta, baseTimestamp, data);
 }
 
 // What a record takes at most beyond its data bytes: its length varint (5), attributes (1),
@@ -165,18 +172,8 @@ uint8_t* WriteRecordBodyFirst(uint8_t* p, const RecordSlots& record, const doubl
                               int64_t offsetDelta, int64_t baseTimestamp, const uint8_t** data) {
   constexpr size_t kGuessedLengthBytes = 2;
   uint8_t* const body = p + kGuessedLengthBytes;
-  uint8_t* q = body;
-  *q++ = 0;  // attributes
-  q = WriteUnsignedVarint(q, ZigZag64(WrappingSubtract(record.timestamp, baseTimestamp)));
-  q = WriteVarint(q, offsetDelta);
-  q = WriteBytesField(q, record.keyLength, data);
-  q = WriteBytesField(q, record.valueLength, data);
-  q = WriteVarint(q, record.headerCount);
-  for (int64_t h = 0; h < record.headerCount; ++h, headers += kPackedHeaderSlots) {
-    q = WriteBytesField(q, LengthSlot(headers[0]), data);
-    q = WriteBytesField(q, LengthSlot(headers[1]), data);
-  }
-  const size_t bodyBytes = static_cast<size_t>(q - body);
+  const uint8_t* const end = WriteRecordBody(body, record, headers, offsetDelta, baseTimestamp, data);
+  const size_t bodyBytes = static_cast<size_t>(end - body);
   const size_t lengthBytes = VarintSize(static_cast<int64_t>(bodyBytes));
   if (lengthBytes != kGuessedLengthBytes) std::memmove(p + lengthBytes, body, bodyBytes);
   WriteVarint(p, static_cast<int64_t>(bodyBytes));
