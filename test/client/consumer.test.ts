@@ -133,6 +133,25 @@ describe('Consumer', () => {
     expect(() => consumer.seek('t', 5, 0)).toThrow(RangeError);
   });
 
+  it('fetches the next round while handing out the last, but not further ahead of a slow application', async () => {
+    broker.createTopic('t', 1);
+    for (let b = 0; b < 20; b++) appendValues('t', 0, [`${b}-a`, `${b}-b`]);
+    const oneBatch = encodeRecordBatch([{ key: 'k-0-a', value: '0-a', headers: { n: '0-a' } }, { key: 'k-0-b', value: '0-b', headers: { n: '0-b' } }]).length;
+    const consumer = client.consumer({ maxBytesPerPartition: oneBatch }); // one batch (two messages) per round
+    consumer.assign([{ topic: 't', partition: 0, offset: 0 }]);
+    const iterator = consumer[Symbol.asyncIterator]();
+    expect((await iterator.next()).value?.offset).toBe(0);
+    // The application now holds on to message 0 for a while: one more round is fetched, no more.
+    const fetchOffsets = () => broker.requestsOf(ApiKey.Fetch).map((r) => (r.body as FetchRequest).topics[0].partitions[0].fetchOffset);
+    await until(() => fetchOffsets().length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fetchOffsets()).toEqual([0, 2]);
+    const offsets: number[] = [];
+    for (let i = 0; i < 39; i++) offsets.push((await iterator.next()).value?.offset as number);
+    expect(offsets).toEqual(Array.from({ length: 39 }, (_, i) => i + 1));
+    await consumer.close();
+  });
+
   it('pauses and resumes partitions', async () => {
     broker.createTopic('t', 2);
     appendValues('t', 0, ['p0']);
