@@ -16,25 +16,28 @@ export class FrameReader {
   private frame: Buffer | null = null;
   private filled = 0;
 
-  /** The buffer handed to the last read while no frame was being assembled. */
-  private chunk: Buffer | null = null;
+  /** Where reads land while no large frame is being assembled; reused, so what stays is copied out. */
+  private readonly chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
 
   /** @param maxFrameBytes a larger announced size means a corrupt stream, not a big response. */
   constructor(private readonly maxFrameBytes: number) {}
 
-  /**
-   * Where the next socket read should land: the rest of the frame being assembled, or a fresh
-   * chunk (fresh, because the frames found in it are handed out as views of it).
-   */
+  /** Where the next socket read should land: the rest of the frame being assembled, or the chunk. */
   readBuffer(): Buffer {
-    if (this.frame !== null) return this.frame.subarray(this.filled);
-    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    return this.chunk;
+    return this.frame !== null ? this.frame.subarray(this.filled) : this.chunk;
   }
 
-  /** The last read put `bytes` bytes into the readBuffer(); returns every frame now complete. */
+  /**
+   * The last read put `bytes` bytes into the readBuffer(); returns every frame now complete.
+   * Frames that lie within the chunk are copied out of it (it is read into again); a frame that
+   * does not fit got its own buffer, into which the following reads go directly.
+   */
   wrote(bytes: number): Buffer[] {
-    if (this.frame === null) return this.push((this.chunk as Buffer).subarray(0, bytes));
+    if (this.frame === null) {
+      const frames = this.push(this.chunk.subarray(0, bytes));
+      if (this.pending !== null && this.pending.buffer === this.chunk.buffer) this.pending = Buffer.from(this.pending);
+      return frames.map((frame) => (frame.buffer === this.chunk.buffer ? Buffer.from(frame) : frame));
+    }
     this.filled += bytes;
     if (this.filled < this.frame.length) return [];
     const done = this.frame;
