@@ -3,6 +3,7 @@
 // error response), decode the body, run the handler, encode its answer.
 import {
   ProtocolError,
+  SPLICE_RECORDS_FROM,
   apiCodec,
   decodeRequestBody,
   encodeResponseFramePieces,
@@ -14,13 +15,6 @@ import {
 } from '../protocol/index.js';
 import { CloseConnection, type ConnectionContext, type Dispatch, type OutgoingFrame } from './connection.js';
 import type { BrokerState, Handler, HandlerTable } from './request-context.js';
-
-/**
- * Records fields (fetched log bytes) this long or longer go to the socket as they are, after the
- * frame's own bytes, instead of being copied into one response buffer; shorter ones cost less
- * to copy than to write as a piece of their own.
- */
-const SPLICE_RECORDS_FROM = 8 * 1024;
 
 export function createDispatch(handlers: HandlerTable, broker: BrokerState): Dispatch {
   return async (frame: Buffer, connection: ConnectionContext): Promise<OutgoingFrame | null> => {

@@ -4,8 +4,7 @@
 // batch in flight: the next one waits for its answer, so records keep their order even when a
 // batch has to be retried. The producer drains sendable batches, sends them, and reports back
 // with complete() or requeue().
-import type { SupportedCompression } from '../records/index.js';
-import type { ProducerRecord } from '../records/index.js';
+import { BATCH_HEADER_BYTES, type ProducerRecord, type SupportedCompression } from '../records/index.js';
 
 export type Acks = -1 | 0 | 1;
 
@@ -21,9 +20,6 @@ export interface BatchResult {
   /** Broker time when the topic uses LogAppendTime, else -1. */
   readonly logAppendTime: number;
 }
-
-/** Bytes of a v2 batch header (NOTES.md §4.1). */
-const BATCH_HEADER_BYTES = 61;
 
 export class ProducerBatch {
   readonly records: ProducerRecord[] = [];

@@ -8,6 +8,7 @@ import {
   API_CODECS,
   ApiKey,
   ErrorCode,
+  SPLICE_RECORDS_FROM,
   decodeResponseFrame,
   encodeRequestFrame,
   encodeRequestFramePieces,
@@ -68,8 +69,6 @@ const IDEMPOTENT_APIS = new Set<number>([
 
 /** The ApiVersions version tried first (flexible; librdkafka and platformatic do the same). */
 const FIRST_API_VERSIONS_VERSION = 3;
-/** Record batches this long or longer are written as they are after the request's own bytes, not copied into it. */
-const SPLICE_RECORDS_FROM = 8 * 1024;
 const SOFTWARE_NAME = 'sluice';
 const SOFTWARE_VERSION = '0.1.0';
 

@@ -36,6 +36,9 @@ interface Where {
   readonly fetchOffset: number;
 }
 
+/** What the aborted-transaction checks read of a decoded batch: its header and its records' keys. */
+type KeyedBatch = DecodedBatchOf<{ readonly key: Buffer | null }>;
+
 /** Control record type of an abort marker (key = int16 version, int16 type). */
 const ABORT_MARKER = 0;
 
@@ -71,7 +74,7 @@ class AbortedTracker {
   }
 
   /** False for control batches and for batches of a transaction that was aborted. */
-  keeps(batch: DecodedBatchOf<{ readonly key: Buffer | null }>): boolean {
+  keeps(batch: KeyedBatch): boolean {
     const lastOffset = batch.baseOffset + batch.lastOffsetDelta;
     while (this.pending.length > 0 && this.pending[0].firstOffset <= lastOffset) {
       this.abortedProducers.add((this.pending.shift() as AbortedTransaction).producerId);
@@ -84,7 +87,7 @@ class AbortedTracker {
   }
 }
 
-function isAbortMarker(batch: DecodedBatchOf<{ readonly key: Buffer | null }>): boolean {
+function isAbortMarker(batch: KeyedBatch): boolean {
   const key = batch.records[0]?.key;
   return key !== null && key !== undefined && key.length >= 4 && key.readInt16BE(2) === ABORT_MARKER;
 }

@@ -4,7 +4,7 @@
 // record through Node-API instead costs ~14 calls per record, more than the whole encoding.
 // The batch memory comes from a slab, the way Buffer.allocUnsafe pools small buffers: a
 // Buffer of its own costs ~0.9 µs per batch (a new backing store), an eighth of the encoding.
-import type { HotPath, RawBatchHeader, RawRecord } from './types.js';
+import { BATCH_HEADER_BYTES, type HotPath, type RawBatchHeader, type RawRecord } from './types.js';
 
 /**
  * The addon's export: encodes the batch that `meta` describes, whose bytes are
@@ -48,7 +48,6 @@ const copyInto: (this: Uint8Array, source: Uint8Array, offset: number) => void =
  */
 const MAX_RECORD_OVERHEAD = 36;
 const MAX_HEADER_OVERHEAD = 10;
-const BATCH_HEADER_BYTES = 61;
 /** Batches are cut from slabs this big; one that may need more than OWN_BUFFER_FROM gets its own. */
 const SLAB_BYTES = 256 * 1024;
 const OWN_BUFFER_FROM = 64 * 1024;

@@ -21,6 +21,13 @@ import { Writer } from './writer.js';
 /** Bytes of the size prefix in front of every frame. */
 export const FRAME_SIZE_BYTES = 4;
 
+/**
+ * Records fields (record batches) this long or longer go to the socket as pieces of their own
+ * after the frame's own bytes (see encodeResponseFramePieces); shorter ones cost less to copy
+ * than to write separately. Broker and client both use it.
+ */
+export const SPLICE_RECORDS_FROM = 8 * 1024;
+
 const CODEC_BY_KEY: (AnyApiCodec | undefined)[] = [];
 for (const codec of API_CODEC_LIST) CODEC_BY_KEY[codec.apiKey] = codec;
 
@@ -118,14 +125,11 @@ function writeResponseFrame(apiKey: number, apiVersion: number, correlationId: n
   const codec = supportedCodec(apiKey, apiVersion);
   const header = { correlationId };
   const headerVersion = responseHeaderVersion(apiKey, apiVersion);
-  const total = FRAME_SIZE_BYTES + sizeResponseHeader(header, headerVersion) + codec.sizeResponse(body, apiVersion);
   const spliced = spliceFrom === Infinity ? 0 : codec.splicedResponse(body, apiVersion, spliceFrom);
-  const writer = new Writer(Buffer.allocUnsafe(total - spliced), 0, spliceFrom);
-  writer.int32(total - FRAME_SIZE_BYTES);
-  encodeResponseHeader(writer, header, headerVersion);
-  codec.encodeResponse(writer, body, apiVersion);
-  writer.finish(total);
-  return writer;
+  return fillFrame(sizeResponseHeader(header, headerVersion) + codec.sizeResponse(body, apiVersion), spliced, spliceFrom, (writer) => {
+    encodeResponseHeader(writer, header, headerVersion);
+    codec.encodeResponse(writer, body, apiVersion);
+  });
 }
 
 /** Builds a whole request frame (the client side; used by tests and tools). */
@@ -155,12 +159,22 @@ function writeRequestFrame(apiKey: ApiKey, apiVersion: number, correlationId: nu
   const codec = supportedCodec(apiKey, apiVersion);
   const header: RequestHeader = { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId, clientId };
   const headerVersion = requestHeaderVersion(apiKey, apiVersion);
-  const total = FRAME_SIZE_BYTES + sizeRequestHeader(header, headerVersion) + codec.sizeRequest(body, apiVersion);
   const spliced = spliceFrom === Infinity ? 0 : codec.splicedRequest(body, apiVersion, spliceFrom);
-  const writer = new Writer(Buffer.allocUnsafe(total - spliced), 0, spliceFrom);
-  writer.int32(total - FRAME_SIZE_BYTES);
-  encodeRequestHeader(writer, header, headerVersion);
-  codec.encodeRequest(writer, body, apiVersion);
+  return fillFrame(sizeRequestHeader(header, headerVersion) + codec.sizeRequest(body, apiVersion), spliced, spliceFrom, (writer) => {
+    encodeRequestHeader(writer, header, headerVersion);
+    codec.encodeRequest(writer, body, apiVersion);
+  });
+}
+
+/**
+ * One frame the one-allocation way: the size prefix, then what `fill` writes (header and body,
+ * `contentBytes` in all, `splicedBytes` of them records kept as pieces rather than copied).
+ */
+function fillFrame(contentBytes: number, splicedBytes: number, spliceFrom: number, fill: (writer: Writer) => void): Writer {
+  const total = FRAME_SIZE_BYTES + contentBytes;
+  const writer = new Writer(Buffer.allocUnsafe(total - splicedBytes), 0, spliceFrom);
+  writer.int32(contentBytes);
+  fill(writer);
   writer.finish(total);
   return writer;
 }

@@ -11,6 +11,7 @@ export { isFlexible } from './api-codec.js';
 export type { ApiCodec, AnyApiCodec } from './api-codec.js';
 export {
   FRAME_SIZE_BYTES,
+  SPLICE_RECORDS_FROM,
   apiCodec,
   decodeRequestBody,
   decodeResponseFrame,

@@ -177,10 +177,15 @@ export class Writer {
   }
 
   bytes(value: Buffer, compact: boolean): void {
-    if (compact) this.uvarint(value.length + 1);
-    else this.int32(value.length);
+    this.bytesLength(value.length, compact);
     value.copy(this.buf, this.offset);
     this.offset += value.length;
+  }
+
+  /** The length in front of bytes: int32, or unsigned varint of length + 1 when compact. */
+  private bytesLength(length: number, compact: boolean): void {
+    if (compact) this.uvarint(length + 1);
+    else this.int32(length);
   }
 
   nullableBytes(value: Buffer | null, compact: boolean): void {
@@ -195,8 +200,7 @@ export class Writer {
    */
   records(value: Buffer | null, compact: boolean): void {
     if (value === null || value.length < this.spliceFrom) return this.nullableBytes(value, compact);
-    if (compact) this.uvarint(value.length + 1);
-    else this.int32(value.length);
+    this.bytesLength(value.length, compact);
     const spliced = (this.spliced ??= []);
     if (this.offset > this.pieceStart) spliced.push(this.buf.subarray(this.pieceStart, this.offset));
     spliced.push(value);

@@ -50,14 +50,9 @@ export class StateFiles {
     this.queue = written.catch(() => undefined);
     return written;
   }
-
-  /** Resolves once every write asked for so far has finished (or failed). */
-  settled(): Promise<void> {
-    return this.queue;
-  }
 }
 
-/** A number stored by writeOffsetFile, or `fallback` when the file is missing or unreadable. */
+/** A number stored as decimal text (recovery point, log start offset), or `fallback` when the file is missing or unreadable. */
 export function readOffsetFile(path: string, fallback: number): number {
   try {
     const value = Number(readFileSync(path, 'utf8').trim());
@@ -65,10 +60,6 @@ export function readOffsetFile(path: string, fallback: number): number {
   } catch {
     return fallback;
   }
-}
-
-export function writeOffsetFile(path: string, offset: number): void {
-  writeFileAtomic(path, `${offset}\n`);
 }
 
 /** Removes a file; returns whether it was there. */
