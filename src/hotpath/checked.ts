@@ -1,6 +1,8 @@
 // Argument checks in front of a raw backend. The kernels (C++ and TypeScript alike) assume
 // valid input; this wrapper is where bad input becomes a TypeError or RangeError with code
 // ERR_SLUICE_INVALID_ARGUMENT naming the argument. Checks are O(arguments), never per byte.
+// One exception: encodeBatch's kernels check each record themselves as they read it
+// (record-checks.ts); the wrapper checks the list and the batch header.
 import {
   OFFSET_INDEX_ENTRY_BYTES,
   TIME_INDEX_ENTRY_BYTES,
@@ -9,12 +11,9 @@ import {
   type RawBatchHeader,
   type RawRecord,
 } from './types.js';
+import { invalid, requireArray, requireBytes, requireInteger, requireObject, requireSafeInteger } from './invalid-argument.js';
 
-export const INVALID_ARGUMENT = 'ERR_SLUICE_INVALID_ARGUMENT';
-
-export interface InvalidArgumentError extends Error {
-  readonly code: typeof INVALID_ARGUMENT;
-}
+export { INVALID_ARGUMENT, type InvalidArgumentError } from './invalid-argument.js';
 
 const INT16_MIN = -0x8000;
 const INT16_MAX = 0x7fff;
@@ -23,78 +22,12 @@ const INT32_MAX = 0x7fffffff;
 const UINT32_MAX = 0xffffffff;
 const COMPRESSION_BITS = 0x07;
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
-}
-
-function invalid(ErrorType: typeof TypeError | typeof RangeError, method: string, argument: string, expected: string, value: unknown): InvalidArgumentError {
-  const error = new ErrorType(`hotpath.${method}: ${argument} must be ${expected} (got ${describe(value)})`);
-  return Object.assign(error, { code: INVALID_ARGUMENT } as const);
-}
-
-function requireBytes(method: string, argument: string, value: unknown): void {
-  if (!(value instanceof Uint8Array)) throw invalid(TypeError, method, argument, 'a Uint8Array', value);
-}
-
-function requireNullableBytes(method: string, argument: string, value: unknown): void {
-  if (value !== null && !(value instanceof Uint8Array)) throw invalid(TypeError, method, argument, 'a Uint8Array or null', value);
-}
-
-/** An integer number in [min, max]; TypeError for a non-number, RangeError otherwise. */
-function requireInteger(method: string, argument: string, value: unknown, min: number, max: number, expected: string): void {
-  if (typeof value !== 'number') throw invalid(TypeError, method, argument, expected, value);
-  if (!Number.isInteger(value) || value < min || value > max) throw invalid(RangeError, method, argument, expected, value);
-}
-
-function requireSafeInteger(method: string, argument: string, value: unknown): void {
-  requireInteger(method, argument, value, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'a safe integer');
-}
-
 function requireInt16(method: string, argument: string, value: unknown): void {
   requireInteger(method, argument, value, INT16_MIN, INT16_MAX, 'an int16');
 }
 
 function requireInt32(method: string, argument: string, value: unknown): void {
   requireInteger(method, argument, value, INT32_MIN, INT32_MAX, 'an int32');
-}
-
-function requireObject(method: string, argument: string, value: unknown): void {
-  if (typeof value !== 'object' || value === null) throw invalid(TypeError, method, argument, 'an object', value);
-}
-
-function requireArray(method: string, argument: string, value: unknown): void {
-  if (!Array.isArray(value)) throw invalid(TypeError, method, argument, 'an array', value);
-}
-
-// The per-record checks run on every encode: they test with plain predicates and build the
-// argument path (`records[3].headers[1].key`) only when a check fails, to report it.
-const isNullableBytes = (value: unknown): boolean => value === null || value instanceof Uint8Array;
-const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
-
-const headerPath = (index: number, h: number): string => `records[${index}].headers[${h}]`;
-
-function checkHeaders(headers: readonly unknown[], index: number): void {
-  for (let h = 0; h < headers.length; h++) {
-    const header: unknown = headers[h];
-    if (!isObject(header)) requireObject('encodeBatch', headerPath(index, h), header);
-    const { key: headerKey, value: headerValue } = header as RawRecord['headers'][number];
-    if (typeof headerKey !== 'string') throw invalid(TypeError, 'encodeBatch', `${headerPath(index, h)}.key`, 'a string', headerKey);
-    if (!isNullableBytes(headerValue)) requireNullableBytes('encodeBatch', `${headerPath(index, h)}.value`, headerValue);
-  }
-}
-
-function checkRecord(record: unknown, index: number): void {
-  if (!isObject(record)) requireObject('encodeBatch', `records[${index}]`, record);
-  const { key, value, headers, timestamp } = record as RawRecord;
-  if (!isNullableBytes(key)) requireNullableBytes('encodeBatch', `records[${index}].key`, key);
-  if (!isNullableBytes(value)) requireNullableBytes('encodeBatch', `records[${index}].value`, value);
-  if (!Number.isSafeInteger(timestamp)) requireSafeInteger('encodeBatch', `records[${index}].timestamp`, timestamp);
-  if (!Array.isArray(headers)) requireArray('encodeBatch', `records[${index}].headers`, headers);
-  if (headers.length > 0) checkHeaders(headers, index);
 }
 
 function checkBatchHeader(header: unknown): void {
@@ -116,7 +49,6 @@ function checkEncodeArguments(records: unknown, header: unknown): void {
   requireArray('encodeBatch', 'records', records);
   const list = records as readonly unknown[];
   if (list.length === 0 || list.length > INT32_MAX) throw invalid(RangeError, 'encodeBatch', 'records', 'a non-empty array', records);
-  for (let i = 0; i < list.length; i++) checkRecord(list[i], i);
   checkBatchHeader(header);
 }
 

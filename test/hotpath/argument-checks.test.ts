@@ -48,6 +48,10 @@ const SYNC_CALLS: BadCall[] = [
   bad('encodeBatch of a numeric header key', 'records[0].headers[0].key', TypeError, (hp) => hp.encodeBatch(recordWith({ headers: [{ key: 1, value: null }] }), HEADER)),
   bad('encodeBatch of a string header value', 'records[0].headers[1].value', TypeError, (hp) =>
     hp.encodeBatch(recordWith({ headers: [{ key: 'a', value: null }, { key: 'b', value: 'x' }] }), HEADER)),
+  bad('encodeBatch of a null header', 'records[0].headers[0]', TypeError, (hp) => hp.encodeBatch(recordWith({ headers: [null] }), HEADER)),
+  // Past the native packer's 64 KiB scratch: the records it sizes to grow the scratch are checked there.
+  bad('encodeBatch of a bad record after 64 KiB of values', 'records[100].value', TypeError, (hp) =>
+    hp.encodeBatch([...Array.from({ length: 100 }, () => ({ ...RECORD, value: Buffer.alloc(1024) })), { ...RECORD, value: 'x'.repeat(4096) }], HEADER)),
   bad('encodeBatch of a bad second record', 'records[1].timestamp', TypeError, (hp) => hp.encodeBatch([RECORD, { ...RECORD, timestamp: '0' }], HEADER)),
   bad('encodeBatch without a header', 'header', TypeError, (hp) => hp.encodeBatch([RECORD], undefined)),
   bad('encodeBatch with a compressed codec', 'header.attributes', RangeError, (hp) => hp.encodeBatch([RECORD], header({ attributes: 1 }))),

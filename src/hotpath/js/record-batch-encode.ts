@@ -1,5 +1,6 @@
 // Encoder of one uncompressed v2 record batch. Sizes everything first so the batch is one
 // allocation filled front to back: records, then the header, then the CRC that covers both.
+import { checkRecord } from '../record-checks.js';
 import { BATCH_HEADER_BYTES, type RawBatchHeader, type RawHeader, type RawRecord } from '../types.js';
 import { writeInt16, writeInt32, writeInt64 } from './bytes.js';
 import { crc32c } from './crc32c.js';
@@ -50,6 +51,7 @@ function headersSize(headers: readonly RawHeader[], headerKeyBytes: number[]): n
 function measureRecords(records: readonly RawRecord[], baseTimestamp: number): RecordsLayout {
   const layout: RecordsLayout = { recordsBytes: 0, bodySizes: new Array<number>(records.length), headerKeyBytes: [], headerKeyCursor: 0 };
   for (let i = 0; i < records.length; i++) {
+    checkRecord(records[i], i); // this kernel checks the records (see record-checks.ts)
     const record = records[i];
     const body =
       1 + // attributes
