@@ -7,7 +7,7 @@ import { GroupCoordinator } from '../group/coordinator.js';
 import { GroupStore } from '../group/group-store.js';
 import { DEFAULT_COORDINATOR_SETTINGS, type CoordinatorSettings } from '../group/settings.js';
 import { backend, describeBackend, type BackendName } from '../hotpath/index.js';
-import type { StorageLogger } from '../storage/index.js';
+import { ReadBufferPool, type StorageLogger } from '../storage/index.js';
 import { loadOrCreateClusterId } from './cluster-identity.js';
 import { resolveBrokerConfig, temporaryDataDir, type BrokerConfig, type BrokerConfigInput } from './config.js';
 import { createHandlerTable } from './handlers/index.js';
@@ -18,6 +18,8 @@ import { TopicRegistry } from './topic-registry.js';
 
 /** How often retention runs over every log (log.retention.check.interval.ms). */
 const RETENTION_CHECK_MS = 5 * 60 * 1000;
+/** Memory kept for Fetch reads between requests: four 8 MiB partition reads (max.partition.fetch.bytes is 1 MiB by default). */
+const FETCH_READ_POOL_BYTES = 32 * 1024 * 1024;
 
 export interface StartBrokerOptions extends BrokerConfigInput {
   /** A pino logger to use instead of one made from logLevel. */
@@ -54,8 +56,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const groups = GroupCoordinator.load(groupStore, coordinatorSettings(config), logger.child({ component: 'groups' }));
   const stopping = new AbortController();
   const advertised = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };
-  const state: BrokerState = { config, registry, groups, clusterId, advertised, logger, stopping: stopping.signal };
-  const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger);
+  // Fetch reads borrow their memory and give it back once the socket has taken the response.
+  const fetchMemory = new ReadBufferPool(FETCH_READ_POOL_BYTES);
+  const state: BrokerState = { config, registry, groups, clusterId, advertised, logger, stopping: stopping.signal, fetchMemory };
+  const giveBack = (pieces: readonly Buffer[]): void => pieces.forEach((piece) => fetchMemory.giveBack(piece));
+  const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger, giveBack);
   const port = await listenOrClose(server, config, async () => {
     await groups.close();
     await registry.close();

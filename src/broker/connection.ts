@@ -20,6 +20,12 @@ export interface ConnectionContext {
 export type OutgoingFrame = Buffer | readonly Buffer[];
 
 /**
+ * Told of a frame of pieces once the socket has taken all of it (the kernel holds a copy), so
+ * memory lent for its pieces can be reused; not told when the write fails.
+ */
+export type FrameWritten = (pieces: readonly Buffer[]) => void;
+
+/**
  * Handles one request frame (size prefix stripped) and returns the whole response frame, or
  * null when the request gets no response (Produce with acks=0). Work that must happen in
  * request order (appends) has to start before the dispatcher's first await: the next request
@@ -57,6 +63,7 @@ export class Connection {
     private readonly dispatch: Dispatch,
     private readonly limits: ConnectionLimits,
     private readonly logger: Logger,
+    private readonly written?: FrameWritten,
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -154,8 +161,11 @@ export class Connection {
   private writeFrame(frame: OutgoingFrame): boolean {
     if (Buffer.isBuffer(frame)) return this.socket.write(frame);
     let roomLeft = true;
-    for (const piece of frame) roomLeft = this.socket.write(piece);
-    return roomLeft;
+    const last = frame.length - 1;
+    for (let i = 0; i < last; i++) roomLeft = this.socket.write(frame[i]);
+    // Callbacks run in write order: when the last piece's runs, the whole frame is written.
+    const written = this.written;
+    return this.socket.write(frame[last], written && ((error) => error == null && written(frame))) && roomLeft;
   }
 
   private onDrain(): void {

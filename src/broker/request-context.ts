@@ -5,6 +5,7 @@ import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ApiKey, ApiMessages } from '../protocol/index.js';
 import type { BrokerConfig } from './config.js';
 import type { ConnectionContext } from './connection.js';
+import type { ReadMemory } from '../storage/index.js';
 import type { TopicRegistry } from './topic-registry.js';
 
 /** The broker as handlers see it. */
@@ -19,6 +20,8 @@ export interface BrokerState {
   readonly logger: Logger;
   /** Aborted when the broker begins to shut down: long polls end at once. */
   readonly stopping: AbortSignal;
+  /** Memory Fetch reads land in; the connection gives it back once the response is written. */
+  readonly fetchMemory: ReadMemory;
 }
 
 export interface RequestContext {

@@ -2,7 +2,7 @@
 // and on close stops accepting, lets in-flight requests finish and then drops the sockets.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { Connection, type ConnectionLimits, type Dispatch } from './connection.js';
+import { Connection, type ConnectionLimits, type Dispatch, type FrameWritten } from './connection.js';
 
 export interface ListenOptions {
   readonly host: string;
@@ -18,6 +18,7 @@ export class BrokerServer {
     private readonly dispatch: Dispatch,
     private readonly limits: ConnectionLimits,
     private readonly logger: Logger,
+    private readonly written?: FrameWritten,
   ) {
     this.server = createServer((socket) => this.accept(socket));
   }
@@ -56,7 +57,7 @@ export class BrokerServer {
 
   private accept(socket: Socket): void {
     const context = { id: this.nextConnectionId++, remoteAddress: socket.remoteAddress ?? '?', remotePort: socket.remotePort ?? 0 };
-    const connection = new Connection(socket, context, this.dispatch, this.limits, this.logger);
+    const connection = new Connection(socket, context, this.dispatch, this.limits, this.logger, this.written);
     this.connections.add(connection);
     socket.on('close', () => this.connections.delete(connection));
   }

@@ -4,6 +4,7 @@ import { read } from 'node:fs';
 import { BatchField, LOG_OVERHEAD, baseOffsetAt, batchSizeAt, maxTimestampAt } from '../records/layout.js';
 import { MIN_BATCH_LENGTH } from '../hotpath/types.js';
 import { StorageError } from './errors.js';
+import { freshMemory, type ReadMemory } from './read-memory.js';
 
 /** Header bytes needed to know a batch's size, last offset and max timestamp. */
 const HEADER_PREFIX_BYTES = BatchField.MAX_TIMESTAMP + 8;
@@ -17,13 +18,16 @@ export interface BatchLocation {
   readonly maxTimestamp: number;
 }
 
-/** Reads exactly `length` bytes at `position` (fewer only at the end of the file). */
-export function readRange(fd: number, position: number, length: number): Promise<Buffer> {
-  const target = Buffer.allocUnsafe(length);
+/** Reads exactly `length` bytes at `position` (fewer only at the end of the file) into memory taken from `memory`. */
+export function readRange(fd: number, position: number, length: number, memory: ReadMemory = freshMemory): Promise<Buffer> {
+  const target = memory.take(length);
   return new Promise((resolve, reject) => {
     const readMore = (filled: number): void => {
       read(fd, target, filled, length - filled, position + filled, (error, bytesRead) => {
-        if (error) return reject(error);
+        if (error) {
+          memory.giveBack(target);
+          return reject(error);
+        }
         const total = filled + bytesRead;
         if (bytesRead === 0 || total === length) return resolve(total === length ? target : target.subarray(0, total));
         readMore(total);

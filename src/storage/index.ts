@@ -4,3 +4,4 @@ export { StorageError, type StorageErrorCode } from './errors.js';
 export { consoleLogger, type StorageLogger } from './log-loader.js';
 export { segmentFileStem } from './file-names.js';
 export { writeFileAtomic } from './checkpoint.js';
+export { freshMemory, ReadBufferPool, type ReadMemory } from './read-memory.js';

@@ -13,6 +13,7 @@ import { FlushTimers } from './flush-timers.js';
 import { GroupCommit } from './group-commit.js';
 import { consoleLogger, loadLog, type LoadedLog, type StorageLogger } from './log-loader.js';
 import { LogWriter } from './log-writer.js';
+import { freshMemory, type ReadMemory } from './read-memory.js';
 import { segmentsBeyondRetention } from './retention.js';
 import { Segment } from './segment.js';
 import { batchAtTimestamp, newestTimestamp, readFromSegments, segmentsWhollyBelow } from './segment-lookup.js';
@@ -161,14 +162,15 @@ export class PartitionLog {
   /**
    * Whole batches from the one holding `offset`, up to maxBytes (the first batch whole even if
    * larger, unless minOneBatch is false). Empty at the log end; OFFSET_OUT_OF_RANGE outside.
+   * The bytes land in memory taken from `memory` (see read-memory.ts).
    */
-  async read(offset: number, maxBytes: number, minOneBatch = true): Promise<Buffer> {
+  async read(offset: number, maxBytes: number, minOneBatch = true, memory: ReadMemory = freshMemory): Promise<Buffer> {
     this.assertOpen();
     const end = this.logEndOffset;
     if (offset < this.startOffset || offset > end) {
       throw new StorageError('OFFSET_OUT_OF_RANGE', `offset outside [${this.startOffset}, ${end}]`, this.dir, offset);
     }
-    return readFromSegments(this.segments, offset, end, maxBytes, minOneBatch);
+    return readFromSegments(this.segments, offset, end, maxBytes, minOneBatch, memory);
   }
 
   /** The first batch whose max timestamp is at or after `timestamp`, as bytes; null when none. */

@@ -1,6 +1,7 @@
 // Reads that span a log's segment list: which segment holds an offset, the first batch at or
 // after a timestamp, the newest timestamp. Segments are in base-offset order.
 import type { Segment } from './segment.js';
+import type { ReadMemory } from './read-memory.js';
 
 /** Index of the last segment whose base offset <= offset (0 when all start above it). */
 export function segmentIndexFor(segments: readonly Segment[], offset: number): number {
@@ -15,9 +16,9 @@ export function segmentIndexFor(segments: readonly Segment[], offset: number): n
 }
 
 /** Whole batches from the one holding `offset` (below `end`), from the first segment that has any. */
-export async function readFromSegments(segments: readonly Segment[], offset: number, end: number, maxBytes: number, minOneBatch: boolean): Promise<Buffer> {
+export async function readFromSegments(segments: readonly Segment[], offset: number, end: number, maxBytes: number, minOneBatch: boolean, memory: ReadMemory): Promise<Buffer> {
   for (let i = segmentIndexFor(segments, offset); i < segments.length && offset < end; i++) {
-    const bytes = await segments[i].read(offset, maxBytes, minOneBatch);
+    const bytes = await segments[i].read(offset, maxBytes, minOneBatch, memory);
     if (bytes !== null) return bytes;
   }
   return Buffer.alloc(0);

@@ -8,6 +8,7 @@ import { DELETED_SUFFIX, segmentPaths } from './file-names.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 import { findBatch, locateBatch, readRange, type BatchLocation } from './batch-scan.js';
+import { freshMemory, type ReadMemory } from './read-memory.js';
 import { BATCH_HEADER_BYTES } from '../records/layout.js';
 
 /** What an append tells the segment so it can keep its indexes. */
@@ -162,15 +163,16 @@ export class Segment {
   /**
    * Reads whole batches starting with the one holding `offset`, up to maxBytes, but always the
    * first batch whole (Kafka's KIP-74 progress guarantee when `minOneBatch`). Null when the
-   * segment has no batch at or after `offset` below `end`.
+   * segment has no batch at or after `offset` below `end`. The bytes land in memory taken from
+   * `memory`, which the caller may give back once done with them.
    */
-  read(offset: number, maxBytes: number, minOneBatch: boolean, end = this.writtenSize): Promise<Buffer | null> {
+  read(offset: number, maxBytes: number, minOneBatch: boolean, memory: ReadMemory = freshMemory, end = this.writtenSize): Promise<Buffer | null> {
     return this.withRead(async () => {
-      const fromWindow = await this.readThroughWindow(offset, maxBytes, minOneBatch, end);
+      const fromWindow = await this.readThroughWindow(offset, maxBytes, minOneBatch, end, memory);
       if (fromWindow !== undefined) return fromWindow;
       const first = await this.scanFor(offset, end);
       if (first === null) return null;
-      return this.readWholeBatches(first.position, first.size, maxBytes, minOneBatch, end);
+      return this.readWholeBatches(first.position, first.size, maxBytes, minOneBatch, end, memory);
     });
   }
 
@@ -179,31 +181,20 @@ export class Segment {
    * wanted batch (at most about two index intervals) plus maxBytes, find the batch in memory and
    * return a view of it. Undefined when the batch lies beyond the window (then the caller scans).
    */
-  private async readThroughWindow(offset: number, maxBytes: number, minOneBatch: boolean, end: number): Promise<Buffer | null | undefined> {
+  private async readThroughWindow(offset: number, maxBytes: number, minOneBatch: boolean, end: number, memory: ReadMemory): Promise<Buffer | null | undefined> {
     const start = this.offsetIndex.positionFor(offset);
     if (start >= end) return null;
-    const window = await readRange(this.fd, start, Math.min(end - start, maxBytes + 2 * this.config.indexIntervalBytes + BATCH_HEADER_BYTES));
-    let at = 0;
-    while (at + BATCH_HEADER_BYTES <= window.length) {
-      const batch = locateBatch(window, at, start + at);
-      if (batch.size < BATCH_HEADER_BYTES) return undefined;
-      if (batch.lastOffset >= offset) {
-        const available = window.length - at;
-        if (batch.size > available && (minOneBatch || batch.size <= maxBytes)) return undefined;
-        const view = window.subarray(at, at + Math.min(available, maxBytes));
-        const whole = wholeBatchesLength(view);
-        if (whole === 0 && minOneBatch) return undefined;
-        return view.subarray(0, whole);
-      }
-      at += batch.size;
-    }
-    return start + window.length >= end ? null : undefined;
+    const window = await readRange(this.fd, start, Math.min(end - start, maxBytes + 2 * this.config.indexIntervalBytes + BATCH_HEADER_BYTES), memory);
+    const found = findInWindow(window, start, offset, maxBytes, minOneBatch, end);
+    if (found !== undefined && found !== null && found.length > 0) return found;
+    memory.giveBack(window);
+    return found?.length === 0 ? Buffer.alloc(0) : found;
   }
 
-  private async readWholeBatches(position: number, firstSize: number, maxBytes: number, minOneBatch: boolean, end: number): Promise<Buffer> {
+  private async readWholeBatches(position: number, firstSize: number, maxBytes: number, minOneBatch: boolean, end: number, memory: ReadMemory): Promise<Buffer> {
     const limit = Math.min(end - position, Math.max(maxBytes, minOneBatch ? firstSize : 0));
     if (limit < firstSize) return Buffer.alloc(0);
-    const bytes = await readRange(this.fd, position, limit);
+    const bytes = await readRange(this.fd, position, limit, memory);
     return bytes.subarray(0, wholeBatchesLength(bytes));
   }
 
@@ -306,4 +297,27 @@ function renameIfPresent(path: string): string | null {
  */
 function unlinkIfPresent(path: string): void {
   unlink(path, () => undefined);
+}
+
+/**
+ * In a window read from file position `start`: a view of whole batches from the one holding
+ * `offset`, up to maxBytes; null when the window reaches `end` without it; undefined when the
+ * batch lies beyond the window or does not fit it (the caller then scans and reads exactly).
+ */
+function findInWindow(window: Buffer, start: number, offset: number, maxBytes: number, minOneBatch: boolean, end: number): Buffer | null | undefined {
+  let at = 0;
+  while (at + BATCH_HEADER_BYTES <= window.length) {
+    const batch = locateBatch(window, at, start + at);
+    if (batch.size < BATCH_HEADER_BYTES) return undefined;
+    if (batch.lastOffset >= offset) {
+      const available = window.length - at;
+      if (batch.size > available && (minOneBatch || batch.size <= maxBytes)) return undefined;
+      const view = window.subarray(at, at + Math.min(available, maxBytes));
+      const whole = wholeBatchesLength(view);
+      if (whole === 0 && minOneBatch) return undefined;
+      return view.subarray(0, whole);
+    }
+    at += batch.size;
+  }
+  return start + window.length >= end ? null : undefined;
 }

@@ -1,9 +1,10 @@
 // The connection layer alone, with a dispatcher the test controls: response order, and reading
 // paused while the in-flight limits are reached.
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { BrokerServer } from '../../src/broker/server.js';
-import type { Dispatch } from '../../src/broker/connection.js';
+import type { Dispatch, FrameWritten } from '../../src/broker/connection.js';
 import { RawClient } from '../helpers/raw-client.js';
 
 const silent = pino({ level: 'silent' });
@@ -31,8 +32,12 @@ describe('connection', () => {
     server = null;
   });
 
-  async function serve(dispatch: Dispatch, limits = { maxRequestBytes: 1 << 20, maxInFlightRequests: 4, maxInFlightBytes: 1 << 20 }): Promise<number> {
-    server = new BrokerServer(dispatch, limits, silent);
+  async function serve(
+    dispatch: Dispatch,
+    limits = { maxRequestBytes: 1 << 20, maxInFlightRequests: 4, maxInFlightBytes: 1 << 20 },
+    written?: FrameWritten,
+  ): Promise<number> {
+    server = new BrokerServer(dispatch, limits, silent, written);
     return server.listen({ host: '127.0.0.1', port: 0 });
   }
 
@@ -107,5 +112,31 @@ describe('connection', () => {
     expect(await client.waitForClose(2000)).toBe(true);
     const again = await RawClient.connect(port);
     again.close();
+  });
+
+  it('reports a frame of pieces as written only once the socket has taken all of it', async () => {
+    // 16 MiB cannot sit in the kernel's buffers of a client that does not read.
+    const body = Buffer.alloc(16 << 20, 7);
+    const head = Buffer.alloc(8);
+    head.writeInt32BE(4 + body.length, 0);
+    const writtenFrames: (readonly Buffer[])[] = [];
+    const port = await serve(async (frame) => {
+      head.writeInt32BE(frame.readInt32BE(4), 4);
+      return [head, body];
+    }, undefined, (pieces) => writtenFrames.push(pieces));
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.pause();
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(requestFrame(9));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(writtenFrames.length).toBe(0);
+    let received = 0;
+    const all = new Promise<void>((resolve) => socket.on('data', (chunk: Buffer) => (received += chunk.length) === head.length + body.length && resolve()));
+    socket.resume();
+    await all;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(writtenFrames.length).toBe(1);
+    expect(writtenFrames[0][1] === body).toBe(true);
+    socket.destroy();
   });
 });

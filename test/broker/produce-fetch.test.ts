@@ -79,6 +79,36 @@ describe('produce and fetch', () => {
     }
   });
 
+  it('keeps a large response intact while its client is slow to read, whatever other fetches read meanwhile', async () => {
+    // Fetch reads borrow memory from a pool and give it back once the socket has taken the
+    // response: a second fetch must not reuse the memory of one still being written.
+    const eightMiB = 8 << 20;
+    const fetchAll = (client: RawClient, topic: { name: string; id: string }) =>
+      client.request(ApiKey.Fetch, 12, {
+        ...defaultFetchRequest(),
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: eightMiB,
+        topics: [{ topic: topic.name, topicId: topic.id, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: eightMiB, replicaDirectoryId: NO_ID }] }],
+      });
+    const topics = [await createTopic('slow-reader'), await createTopic('fast-reader')];
+    for (const [t, topic] of topics.entries()) {
+      for (let i = 0; i < 9; i++) await produce(topic.name, makeBatch(jsHotPath, { records: 100, valueBytes: 10_000, tag: t === 0 ? 'S' : 'F' }));
+    }
+    const slow = await RawClient.connect(broker.port);
+    slow.socket.pause();
+    const slowResponse = fetchAll(slow, topics[0]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 3; i++) expect(((await fetchAll(raw, topics[1])).responses[0].partitions[0].records as Buffer).length).toBeGreaterThan(7 << 20);
+    slow.socket.resume();
+    const records = (await slowResponse).responses[0].partitions[0].records as Buffer;
+    slow.close();
+    expect(records.length).toBeGreaterThan(7 << 20);
+    const values = decodeRecordBatches(records).flatMap((b) => b.records.map((r) => String(r.value).charAt(0)));
+    expect(values.length).toBeGreaterThan(700);
+    expect(values.every((v) => v === 'S')).toBe(true);
+  });
+
   it('answers an unknown topic id with UNKNOWN_TOPIC_ID and a bad offset with OFFSET_OUT_OF_RANGE', async () => {
     const unknown = await fetchPartition(13, { name: '', id: 'AQIDBAUGBwgJCgsMDQ4PEA' }, 0);
     expect(unknown.responses[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_ID);

@@ -83,7 +83,7 @@ async function readPartition(
   if (epochError !== ErrorCode.NONE) return { ...describeLog(wanted.partition, log), errorCode: epochError };
   try {
     const maxBytes = Math.min(wanted.partitionMaxBytes, budget);
-    const records = await log.read(wanted.fetchOffset, maxBytes, firstData);
+    const records = await log.read(wanted.fetchOffset, maxBytes, firstData, context.broker.fetchMemory);
     return { ...describeLog(wanted.partition, log), records };
   } catch (error) {
     return { ...describeLog(wanted.partition, log), errorCode: errorCodeOf(error) };
