@@ -1,7 +1,8 @@
-// Walking batch headers in a .log file without loading it: reads go in windows and only the
-// header fields are looked at (no records, no CRC; recovery validates, reads only locate).
+// Walking batch headers without loading records: in a .log file, where reads go in windows,
+// and in a window already read. Only header fields are looked at (no records, no CRC;
+// recovery validates, reads only locate).
 import { read } from 'node:fs';
-import { BatchField, LOG_OVERHEAD, baseOffsetAt, batchSizeAt, maxTimestampAt } from '../records/layout.js';
+import { BATCH_HEADER_BYTES, BatchField, LOG_OVERHEAD, baseOffsetAt, batchSizeAt, maxTimestampAt } from '../records/layout.js';
 import { MIN_BATCH_LENGTH } from '../hotpath/types.js';
 import { StorageError } from './errors.js';
 import { freshMemory, type ReadMemory } from './read-memory.js';
@@ -77,4 +78,38 @@ export async function findBatch(
     position += at;
   }
   return null;
+}
+
+/** Length of the whole batches at the start of buf (a trailing partial batch is left out). */
+export function wholeBatchesLength(buf: Buffer): number {
+  let at = 0;
+  while (at + LOG_OVERHEAD <= buf.length) {
+    const size = batchSizeAt(buf, at);
+    if (at + size > buf.length) break;
+    at += size;
+  }
+  return at;
+}
+
+/**
+ * In a window read from file position `start`: a view of whole batches from the one holding
+ * `offset`, up to maxBytes; null when the window reaches `end` without it; undefined when the
+ * batch lies beyond the window or does not fit it (the caller then scans and reads exactly).
+ */
+export function findInWindow(window: Buffer, start: number, offset: number, maxBytes: number, minOneBatch: boolean, end: number): Buffer | null | undefined {
+  let at = 0;
+  while (at + BATCH_HEADER_BYTES <= window.length) {
+    const batch = locateBatch(window, at, start + at);
+    if (batch.size < BATCH_HEADER_BYTES) return undefined;
+    if (batch.lastOffset >= offset) {
+      const available = window.length - at;
+      if (batch.size > available && (minOneBatch || batch.size <= maxBytes)) return undefined;
+      const view = window.subarray(at, at + Math.min(available, maxBytes));
+      const whole = wholeBatchesLength(view);
+      if (whole === 0 && minOneBatch) return undefined;
+      return view.subarray(0, whole);
+    }
+    at += batch.size;
+  }
+  return start + window.length >= end ? null : undefined;
 }

@@ -7,7 +7,7 @@ import type { LogConfig } from './config.js';
 import { DELETED_SUFFIX, segmentPaths } from './file-names.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
-import { findBatch, locateBatch, readRange, type BatchLocation } from './batch-scan.js';
+import { findBatch, findInWindow, readRange, wholeBatchesLength, type BatchLocation } from './batch-scan.js';
 import { freshMemory, type ReadMemory } from './read-memory.js';
 import { BATCH_HEADER_BYTES } from '../records/layout.js';
 
@@ -270,17 +270,6 @@ export class Segment {
   }
 }
 
-/** Length of the whole batches at the start of buf (a trailing partial batch is left out). */
-export function wholeBatchesLength(buf: Buffer): number {
-  let at = 0;
-  while (at + 12 <= buf.length) {
-    const size = 12 + buf.readInt32BE(at + 8);
-    if (at + size > buf.length) break;
-    at += size;
-  }
-  return at;
-}
-
 function renameIfPresent(path: string): string | null {
   try {
     renameSync(path, path + DELETED_SUFFIX);
@@ -297,27 +286,4 @@ function renameIfPresent(path: string): string | null {
  */
 function unlinkIfPresent(path: string): void {
   unlink(path, () => undefined);
-}
-
-/**
- * In a window read from file position `start`: a view of whole batches from the one holding
- * `offset`, up to maxBytes; null when the window reaches `end` without it; undefined when the
- * batch lies beyond the window or does not fit it (the caller then scans and reads exactly).
- */
-function findInWindow(window: Buffer, start: number, offset: number, maxBytes: number, minOneBatch: boolean, end: number): Buffer | null | undefined {
-  let at = 0;
-  while (at + BATCH_HEADER_BYTES <= window.length) {
-    const batch = locateBatch(window, at, start + at);
-    if (batch.size < BATCH_HEADER_BYTES) return undefined;
-    if (batch.lastOffset >= offset) {
-      const available = window.length - at;
-      if (batch.size > available && (minOneBatch || batch.size <= maxBytes)) return undefined;
-      const view = window.subarray(at, at + Math.min(available, maxBytes));
-      const whole = wholeBatchesLength(view);
-      if (whole === 0 && minOneBatch) return undefined;
-      return view.subarray(0, whole);
-    }
-    at += batch.size;
-  }
-  return start + window.length >= end ? null : undefined;
 }
