@@ -96,7 +96,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
   private replaceAssignment(assignments: readonly Assignment[]): void {
     const kept = this.states.replace(assignments, (offset) => this.startingPoint(offset));
-    this.buffer.retain((m) => kept.has(this.states.key(m)));
+    this.buffer.retain((run) => kept.has(this.states.key(run)));
     this.wake();
   }
 
@@ -115,7 +115,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   /** Offset of the next message the iterator will hand out for the partition; null while being resolved. */
   position(topic: string, partition: number): number | null {
     const state = this.states.require(topic, partition);
-    return this.buffer.first(topic, partition)?.offset ?? state.fetchOffset;
+    return this.buffer.firstOffset(topic, partition) ?? state.fetchOffset;
   }
 
   /** Stops fetching the partitions; buffered messages from them are put back (fetched again on resume). */
@@ -262,8 +262,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
   /** Removes the partition's buffered messages; returns the first one's offset. */
   private dropBuffered(state: PartitionState): number | undefined {
-    const first = this.buffer.first(state.topic, state.partition)?.offset;
-    if (first !== undefined) this.buffer.retain((m) => m.topic !== state.topic || m.partition !== state.partition);
+    const first = this.buffer.firstOffset(state.topic, state.partition);
+    if (first !== undefined) this.buffer.retain((run) => run.topic !== state.topic || run.partition !== state.partition);
     return first;
   }
 

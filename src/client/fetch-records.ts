@@ -3,19 +3,10 @@
 // (skip them, but move past their offsets), a cut-off batch at the end is dropped and fetched
 // again next time, and under read_committed the records of aborted transactions are dropped
 // using the aborted-transactions list, as the Java consumer does.
-import { decodeRecordBatchesWith, type DecodedBatchOf, type DecodedHeader } from '../records/index.js';
+import { visitRecordBatches, type DecodedBatchHeader, type DecodedHeader, type RecordVisitor } from '../records/index.js';
+import { MessageRun } from './message-run.js';
 
-export interface ConsumedMessage {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  /** In record order; a key may repeat. */
-  readonly headers: readonly DecodedHeader[];
-  /** Milliseconds since the epoch (CreateTime, or the broker's time under LogAppendTime). */
-  readonly timestamp: number;
-}
+export type { ConsumedMessage } from './message-run.js';
 
 export interface AbortedTransaction {
   readonly producerId: number;
@@ -23,7 +14,7 @@ export interface AbortedTransaction {
 }
 
 export interface FetchedPartition {
-  readonly messages: ConsumedMessage[];
+  readonly messages: MessageRun;
   /** Where the next fetch starts: past every whole batch received. */
   readonly nextOffset: number;
   /** Bytes arrived but not one whole batch: the partition byte limit is too small for the next batch. */
@@ -36,9 +27,6 @@ interface Where {
   readonly fetchOffset: number;
 }
 
-/** What the aborted-transaction checks read of a decoded batch: its header and its records' keys. */
-type KeyedBatch = DecodedBatchOf<{ readonly key: Buffer | null }>;
-
 /** Control record type of an abort marker (key = int16 version, int16 type). */
 const ABORT_MARKER = 0;
 
@@ -48,20 +36,46 @@ export function messagesFromFetch(
   abortedTransactions: readonly AbortedTransaction[] | null,
   readCommitted: boolean,
 ): FetchedPartition {
-  if (records === null || records.length === 0) return { messages: [], nextOffset: where.fetchOffset, incomplete: false };
-  // Messages are made by the decoder itself: one object per record.
-  const { topic, partition } = where;
-  const batches = decodeRecordBatchesWith(records, (offset, timestamp, key, value, headers): ConsumedMessage => ({ topic, partition, offset, key, value, headers, timestamp }));
-  if (batches.length === 0) return { messages: [], nextOffset: where.fetchOffset, incomplete: true };
-  const aborted = new AbortedTracker(readCommitted ? abortedTransactions ?? [] : []);
-  const messages: ConsumedMessage[] = [];
-  let nextOffset = where.fetchOffset;
-  for (const batch of batches) {
-    nextOffset = Math.max(nextOffset, batch.baseOffset + batch.lastOffsetDelta + 1);
-    if (!aborted.keeps(batch)) continue;
-    for (const message of batch.records) if (message.offset >= where.fetchOffset) messages.push(message);
+  const run = new MessageRun(where.topic, where.partition);
+  if (records === null || records.length === 0) return { messages: run, nextOffset: where.fetchOffset, incomplete: false };
+  const builder = new RunBuilder(run, where.fetchOffset, new AbortedTracker(readCommitted ? abortedTransactions ?? [] : []));
+  visitRecordBatches(records, builder);
+  return { messages: run, nextOffset: builder.nextOffset, incomplete: builder.batches === 0 };
+}
+
+/** Puts the records a consumer hands out into a run: from the fetch offset on, in the batches read_committed keeps. */
+class RunBuilder implements RecordVisitor {
+  nextOffset: number;
+  batches = 0;
+  private current: DecodedBatchHeader | null = null;
+  private section: Buffer = Buffer.alloc(0);
+  private keeping = false;
+  private firstOfBatch = false;
+
+  constructor(
+    private readonly run: MessageRun,
+    private readonly fetchOffset: number,
+    private readonly aborted: AbortedTracker,
+  ) {
+    this.nextOffset = fetchOffset;
   }
-  return { messages, nextOffset, incomplete: false };
+
+  batch(header: DecodedBatchHeader, section: Buffer): void {
+    this.batches++;
+    this.nextOffset = Math.max(this.nextOffset, header.baseOffset + header.lastOffsetDelta + 1);
+    this.current = header;
+    this.section = section;
+    this.keeping = this.aborted.keeps(header);
+    this.firstOfBatch = true;
+    if (this.keeping) this.run.addSection(section);
+  }
+
+  record(offset: number, timestamp: number, keyStart: number, keyLength: number, valueStart: number, valueLength: number, headers: readonly DecodedHeader[]): void {
+    const batch = this.current as DecodedBatchHeader;
+    if (this.firstOfBatch && batch.isControl && isAbortMarker(this.section, keyStart, keyLength)) this.aborted.abortEnded(batch.producerId);
+    this.firstOfBatch = false;
+    if (this.keeping && offset >= this.fetchOffset) this.run.add(offset, timestamp, keyStart, keyLength, valueStart, valueLength, headers);
+  }
 }
 
 /** Decides batch by batch what read_committed hides (org.apache.kafka...Fetcher's algorithm). */
@@ -73,21 +87,26 @@ class AbortedTracker {
     this.pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
   }
 
-  /** False for control batches and for batches of a transaction that was aborted. */
-  keeps(batch: KeyedBatch): boolean {
+  /**
+   * False for control batches (markers: an abort marker is reported by its first record,
+   * through abortEnded) and for batches of a transaction that was aborted.
+   */
+  keeps(batch: DecodedBatchHeader): boolean {
     const lastOffset = batch.baseOffset + batch.lastOffsetDelta;
     while (this.pending.length > 0 && this.pending[0].firstOffset <= lastOffset) {
       this.abortedProducers.add((this.pending.shift() as AbortedTransaction).producerId);
     }
-    if (batch.isControl) {
-      if (isAbortMarker(batch)) this.abortedProducers.delete(batch.producerId);
-      return false;
-    }
+    if (batch.isControl) return false;
     return !(batch.isTransactional && this.abortedProducers.has(batch.producerId));
+  }
+
+  /** The producer's aborted transaction ended with its marker: its later batches are kept. */
+  abortEnded(producerId: number): void {
+    this.abortedProducers.delete(producerId);
   }
 }
 
-function isAbortMarker(batch: KeyedBatch): boolean {
-  const key = batch.records[0]?.key;
-  return key !== null && key !== undefined && key.length >= 4 && key.readInt16BE(2) === ABORT_MARKER;
+/** The control record key at [start, start + length) of section is an abort marker's. */
+function isAbortMarker(section: Buffer, start: number, length: number): boolean {
+  return length >= 4 && section.readInt16BE(start + 2) === ABORT_MARKER;
 }

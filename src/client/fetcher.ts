@@ -85,7 +85,7 @@ function outcomeFor(target: FetchTarget, data: ResponsePartition | undefined, se
   const context = { topic: target.topic, partition: target.partition, broker };
   if (data === undefined) {
     // The broker may leave partitions out of a response (e.g. when it is full); try again.
-    return { kind: 'data', target, fetched: { messages: [], nextOffset: target.fetchOffset, incomplete: false }, highWatermark: -1 };
+    return { kind: 'data', target, fetched: messagesFromFetch(target, null, null, false), highWatermark: -1 };
   }
   if (data.errorCode !== ErrorCode.NONE) return { kind: 'error', target, error: KafkaClientError.fromCode(data.errorCode, context) };
   const where = { topic: target.topic, partition: target.partition, fetchOffset: target.fetchOffset };

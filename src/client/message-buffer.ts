@@ -1,12 +1,12 @@
-// The consumer's fetched-but-not-yet-handed-out messages: a queue of the message lists of
-// fetch responses, read through with an index. Taking a message is O(1) and adding a list
-// never copies it (Array.prototype.shift on one big array moves memory, and spreading a
-// response's messages into push() runs out of stack at a few hundred thousand).
+// The consumer's fetched-but-not-yet-handed-out messages: a queue of runs (one per partition
+// per fetch response, see message-run.ts), read through with an index. Taking a message is O(1)
+// and makes its object; adding a run copies nothing.
 import type { ConsumedMessage } from './fetch-records.js';
+import type { MessageRun } from './message-run.js';
 
 export class MessageBuffer {
-  private lists: ConsumedMessage[][] = [];
-  /** Index of the next message in lists[0]. */
+  private runs: MessageRun[] = [];
+  /** Index of the next message in runs[0]. */
   private next = 0;
   private count = 0;
   private everAdded = 0;
@@ -20,42 +20,40 @@ export class MessageBuffer {
     return this.everAdded;
   }
 
-  add(messages: ConsumedMessage[]): void {
-    if (messages.length === 0) return;
-    this.lists.push(messages);
-    this.count += messages.length;
-    this.everAdded += messages.length;
+  add(run: MessageRun): void {
+    if (run.length === 0) return;
+    this.runs.push(run);
+    this.count += run.length;
+    this.everAdded += run.length;
   }
 
   take(): ConsumedMessage | undefined {
-    const head = this.lists[0];
+    const head = this.runs[0];
     if (head === undefined) return undefined;
-    const message = head[this.next++];
+    const message = head.messageAt(this.next++);
     this.count--;
     if (this.next === head.length) {
-      this.lists.shift();
+      this.runs.shift();
       this.next = 0;
     }
     return message;
   }
 
-  /** The first buffered message of the partition, if any. */
-  first(topic: string, partition: number): ConsumedMessage | undefined {
-    for (let l = 0; l < this.lists.length; l++) {
-      const list = this.lists[l];
-      for (let i = l === 0 ? this.next : 0; i < list.length; i++) {
-        if (list[i].partition === partition && list[i].topic === topic) return list[i];
-      }
-    }
-    return undefined;
+  /** Offset of the first buffered message of the partition, if any. */
+  firstOffset(topic: string, partition: number): number | undefined {
+    const run = this.runs.find((r) => r.partition === partition && r.topic === topic);
+    if (run === undefined) return undefined;
+    return run.offsetAt(run === this.runs[0] ? this.next : 0);
   }
 
-  /** Keeps only the messages `keep` accepts, in order. */
-  retain(keep: (message: ConsumedMessage) => boolean): void {
-    const kept: ConsumedMessage[] = [];
-    for (let message = this.take(); message !== undefined; message = this.take()) if (keep(message)) kept.push(message);
-    if (kept.length === 0) return;
-    this.lists.push(kept);
-    this.count = kept.length;
+  /** Keeps only the messages of the partitions `keep` accepts, in order. */
+  retain(keep: (partition: { readonly topic: string; readonly partition: number }) => boolean): void {
+    const kept = this.runs.filter((run, i) => {
+      if (keep(run)) return true;
+      this.count -= i === 0 ? run.length - this.next : run.length;
+      return false;
+    });
+    if (kept[0] !== this.runs[0]) this.next = 0;
+    this.runs = kept;
   }
 }

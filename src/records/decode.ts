@@ -1,8 +1,10 @@
-// Consumer-side decoding of v2 record batches into plain objects, for clients and tests.
-// The broker never calls this (it stores and serves batches byte-for-byte). Every read is
-// bounds-checked. The consumer's hot loop is here too: decodeRecordBatchesWith builds each
-// record through a factory, so the consumer makes its message objects directly (one object
-// per record, not two), and records without headers share one empty array.
+// Consumer-side decoding of v2 record batches, for clients and tests. The broker never calls
+// this (it stores and serves batches byte-for-byte). Every read is bounds-checked. One walker,
+// visitRecordBatches, reports each record as positions in its batch's records section: the
+// consumer keeps those and makes a message object only when it hands the record out, so a
+// fetch's thousands of records do not sit on the heap as objects while they wait (they would
+// survive young-generation collections and be copied by each). decodeRecordBatches builds
+// plain objects on top of it. Records without headers share one empty array.
 import { hotpath as activeHotPath } from '../hotpath/index.js';
 import { MIN_BATCH_LENGTH, type HotPath } from '../hotpath/types.js';
 import { compressionName, decompressRecords, UnsupportedCompressionError, type CompressionName } from './compression.js';
@@ -23,12 +25,12 @@ export interface DecodedRecord {
   readonly headers: readonly DecodedHeader[];
 }
 
-/** Builds one record's object from its decoded fields (see decodeRecordBatchesWith). */
-export type RecordFactory<R> = (offset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: readonly DecodedHeader[]) => R;
+export interface DecodedBatch extends DecodedBatchHeader {
+  readonly records: readonly DecodedRecord[];
+}
 
-export type DecodedBatch = DecodedBatchOf<DecodedRecord>;
-
-export interface DecodedBatchOf<R> {
+/** A batch as its header says, without its records. */
+export interface DecodedBatchHeader {
   /** Byte position of the batch in the decoded buffer. */
   readonly position: number;
   /** Bytes of the whole batch, log overhead included. */
@@ -48,7 +50,16 @@ export interface DecodedBatchOf<R> {
   readonly baseSequence: number;
   /** Stored CRC32C, unsigned. */
   readonly crc: number;
-  readonly records: readonly R[];
+}
+
+/**
+ * Told of each batch, then of each of its records in order. A record's key and value lie at
+ * [start, start + length) of the batch's records section (decompressed when the batch is
+ * compressed); a length of -1 is null.
+ */
+export interface RecordVisitor {
+  batch(header: DecodedBatchHeader, section: Buffer): void;
+  record(offset: number, timestamp: number, keyStart: number, keyLength: number, valueStart: number, valueLength: number, headers: readonly DecodedHeader[]): void;
 }
 
 export interface DecodeOptions {
@@ -77,17 +88,38 @@ export class CorruptRecordError extends Error {
  * a CorruptRecordError.
  */
 export function decodeRecordBatches(buf: Buffer, options: DecodeOptions = {}): DecodedBatch[] {
-  return decodeRecordBatchesWith(buf, plainRecord, options);
+  const collector = new PlainRecords();
+  visitRecordBatches(buf, collector, options);
+  return collector.batches;
 }
 
-const plainRecord: RecordFactory<DecodedRecord> = (offset, timestamp, key, value, headers) => ({ offset, timestamp, key, value, headers });
+/** The bytes at [start, start + length) of section as a view; null for length -1. */
+export function bytesAt(section: Buffer, start: number, length: number): Buffer | null {
+  return length < 0 ? null : section.subarray(start, start + length);
+}
+
+class PlainRecords implements RecordVisitor {
+  readonly batches: DecodedBatch[] = [];
+  private section: Buffer = Buffer.alloc(0);
+  private records: DecodedRecord[] = [];
+
+  batch(header: DecodedBatchHeader, section: Buffer): void {
+    this.section = section;
+    this.records = [];
+    this.batches.push({ ...header, records: this.records });
+  }
+
+  record(offset: number, timestamp: number, keyStart: number, keyLength: number, valueStart: number, valueLength: number, headers: readonly DecodedHeader[]): void {
+    const key = bytesAt(this.section, keyStart, keyLength);
+    this.records.push({ offset, timestamp, key, value: bytesAt(this.section, valueStart, valueLength), headers });
+  }
+}
 
 /** Records without headers all get this one (frozen) array. */
 const NO_HEADERS: readonly DecodedHeader[] = Object.freeze([]);
 
-/** decodeRecordBatches with each record built by `make`. */
-export function decodeRecordBatchesWith<R>(buf: Buffer, make: RecordFactory<R>, options: DecodeOptions = {}): DecodedBatchOf<R>[] {
-  const batches: DecodedBatchOf<R>[] = [];
+/** Walks the batches back to back in buf, telling `visitor` of each batch and record (decodeRecordBatches' rules). */
+export function visitRecordBatches(buf: Buffer, visitor: RecordVisitor, options: DecodeOptions = {}): void {
   let position = 0;
   while (buf.length - position >= LOG_OVERHEAD) {
     const batchLength = buf.readInt32BE(position + BatchField.BATCH_LENGTH);
@@ -96,20 +128,19 @@ export function decodeRecordBatchesWith<R>(buf: Buffer, make: RecordFactory<R>, 
     }
     const size = LOG_OVERHEAD + batchLength;
     if (buf.length - position < size) break; // partial trailing batch
-    batches.push(decodeBatch(buf.subarray(position, position + size), position, options, make));
+    visitBatch(buf.subarray(position, position + size), position, options, visitor);
     position += size;
   }
-  return batches;
 }
 
-function decodeBatch<R>(batch: Buffer, position: number, options: DecodeOptions, make: RecordFactory<R>): DecodedBatchOf<R> {
+function visitBatch(batch: Buffer, position: number, options: DecodeOptions, visitor: RecordVisitor): void {
   const magic = batch.readInt8(BatchField.MAGIC);
   if (magic !== MAGIC_V2) throw new CorruptRecordError(`magic is ${magic}, only 2 is supported`, position);
   const crc = batch.readUInt32BE(BatchField.CRC);
   if (options.verifyCrc !== false) checkCrc(batch, crc, position, options.hotpath ?? activeHotPath);
 
   const attributes = batch.readInt16BE(BatchField.ATTRIBUTES);
-  const header = {
+  const header: DecodedBatchHeader = {
     position,
     sizeInBytes: batch.length,
     baseOffset: readInt64(batch, BatchField.BASE_OFFSET),
@@ -130,7 +161,8 @@ function decodeBatch<R>(batch: Buffer, position: number, options: DecodeOptions,
   const recordsCount = batch.readInt32BE(BatchField.RECORDS_COUNT);
   if (recordsCount < 0) throw new CorruptRecordError(`negative recordsCount ${recordsCount}`, position);
   const section = recordsSection(batch, attributes, position);
-  return { ...header, records: decodeRecords(section, recordsCount, header, position, make) };
+  visitor.batch(header, section);
+  visitRecords(section, recordsCount, header, position, visitor);
 }
 
 function checkCrc(batch: Buffer, stored: number, position: number, hotpath: HotPath): void {
@@ -158,12 +190,11 @@ interface RecordContext {
   readonly timestampType: 'create' | 'log-append';
 }
 
-function decodeRecords<R>(section: Buffer, count: number, context: RecordContext, position: number, make: RecordFactory<R>): R[] {
+function visitRecords(section: Buffer, count: number, context: RecordContext, position: number, visitor: RecordVisitor): void {
   const reader = new ByteReader(section, 0);
-  const records: R[] = [];
   let index = 0;
   try {
-    for (; index < count; index++) records.push(decodeRecord(reader, context, make));
+    for (; index < count; index++) visitRecord(reader, context, visitor);
   } catch (error) {
     if (!(error instanceof VarintError)) throw error;
     throw new CorruptRecordError(`record ${index}: ${error.message}`, position, { cause: error });
@@ -171,10 +202,9 @@ function decodeRecords<R>(section: Buffer, count: number, context: RecordContext
   if (reader.remaining !== 0) {
     throw new CorruptRecordError(`${reader.remaining} byte(s) left after the ${count} records the header announces`, position);
   }
-  return records;
 }
 
-function decodeRecord<R>(reader: ByteReader, context: RecordContext, make: RecordFactory<R>): R {
+function visitRecord(reader: ByteReader, context: RecordContext, visitor: RecordVisitor): void {
   const length = reader.readVarint();
   if (length < 0 || length > reader.remaining) {
     throw new VarintError(`record length ${length} does not fit the ${reader.remaining} byte(s) left`);
@@ -186,14 +216,16 @@ function decodeRecord<R>(reader: ByteReader, context: RecordContext, make: Recor
   reader.readInt8(); // record attributes: unused by Kafka
   const timestampDelta = reader.readVarlong();
   const offsetDelta = reader.readVarint();
-  const key = reader.readNullableBytes('key');
-  const value = reader.readNullableBytes('value');
+  const keyLength = reader.skipNullableBytes('key');
+  const keyStart = reader.pos - Math.max(keyLength, 0);
+  const valueLength = reader.skipNullableBytes('value');
+  const valueStart = reader.pos - Math.max(valueLength, 0);
   const headers = decodeHeaders(reader);
   if (reader.remaining !== 0) throw new VarintError(`record length ${length} leaves ${reader.remaining} byte(s) unread`);
   reader.end = sectionEnd;
   // Under LogAppendTime the broker's time in maxTimestamp replaces every record's own.
   const timestamp = context.timestampType === 'log-append' ? context.maxTimestamp : context.baseTimestamp + timestampDelta;
-  return make(context.baseOffset + offsetDelta, timestamp, key, value, headers);
+  visitor.record(context.baseOffset + offsetDelta, timestamp, keyStart, keyLength, valueStart, valueLength, headers);
 }
 
 function decodeHeaders(body: ByteReader): readonly DecodedHeader[] {

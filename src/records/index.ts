@@ -1,8 +1,8 @@
 // The records layer: encoding, decoding, compression and validation of Kafka v2 record batches.
 export { encodeRecordBatch, encodeRecordBatchAsync, InvalidRecordError } from './encode.js';
 export type { Bytes, EncodeOptions, ProducerHeaders, ProducerRecord } from './encode.js';
-export { decodeRecordBatches, decodeRecordBatchesWith, CorruptRecordError } from './decode.js';
-export type { DecodedBatch, DecodedBatchOf, DecodedHeader, DecodedRecord, DecodeOptions, RecordFactory } from './decode.js';
+export { bytesAt, decodeRecordBatches, visitRecordBatches, CorruptRecordError } from './decode.js';
+export type { DecodedBatch, DecodedBatchHeader, DecodedHeader, DecodedRecord, DecodeOptions, RecordVisitor } from './decode.js';
 export {
   assertSupportedCompression,
   compressBatch,

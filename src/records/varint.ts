@@ -68,13 +68,18 @@ export class ByteReader {
 
   /** Varint length then that many bytes; length -1 means null. Returns a view, not a copy. */
   readNullableBytes(what: string): Buffer | null {
+    const length = this.skipNullableBytes(what);
+    return length === -1 ? null : this.buf.subarray(this.pos - length, this.pos);
+  }
+
+  /** Varint length then that many bytes, stepped over: returns the length (-1 for null); the bytes end at pos. */
+  skipNullableBytes(what: string): number {
     const length = this.readVarint();
-    if (length === -1) return null;
+    if (length === -1) return -1;
     if (length < -1) throw new VarintError(`negative ${what} length ${length} at ${this.pos}`);
     this.need(length, what);
-    const bytes = this.buf.subarray(this.pos, this.pos + length);
     this.pos += length;
-    return bytes;
+    return length;
   }
 
   /** Varint length then UTF-8 bytes; header keys may not be null. */

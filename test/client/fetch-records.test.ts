@@ -27,7 +27,8 @@ function controlBatch(offset: number, producerId: number, type: 'abort' | 'commi
   return batch;
 }
 
-const values = (result: ReturnType<typeof messagesFromFetch>) => result.messages.map((m) => `${m.offset}:${m.value?.toString()}`);
+const messagesOf = (result: ReturnType<typeof messagesFromFetch>) => Array.from({ length: result.messages.length }, (_, i) => result.messages.messageAt(i));
+const values = (result: ReturnType<typeof messagesFromFetch>) => messagesOf(result).map((m) => `${m.offset}:${m.value?.toString()}`);
 
 describe('messagesFromFetch', () => {
   it('turns batches into messages and moves past them', () => {
@@ -35,7 +36,7 @@ describe('messagesFromFetch', () => {
     const result = messagesFromFetch(where, records, null, false);
     expect(values(result)).toEqual(['0:a', '1:b', '2:c']);
     expect(result.nextOffset).toBe(3);
-    expect(result.messages[0]).toMatchObject({ topic: 't', partition: 0, key: null, timestamp: 1000 });
+    expect(messagesOf(result)[0]).toMatchObject({ topic: 't', partition: 0, key: null, timestamp: 1000 });
   });
 
   it('skips records below the fetch offset within the first batch', () => {
@@ -63,7 +64,8 @@ describe('messagesFromFetch', () => {
   it('reports bytes without any whole batch as incomplete', () => {
     const next = batchAt(5, ['b', 'c']);
     const result = messagesFromFetch({ ...where, fetchOffset: 5 }, next.subarray(0, 30), null, false);
-    expect(result).toEqual({ messages: [], nextOffset: 5, incomplete: true });
+    expect(result).toMatchObject({ nextOffset: 5, incomplete: true });
+    expect(result.messages.length).toBe(0);
   });
 
   it('hides aborted transactions under read_committed only', () => {
@@ -82,5 +84,30 @@ describe('messagesFromFetch', () => {
     const batch = encodeRecordBatch([{ value: 'zipped', timestamp: 5 }], { compression: 'gzip', baseOffset: 9 });
     writeInt64(batch, BatchField.BASE_OFFSET, 9);
     expect(values(messagesFromFetch({ ...where, fetchOffset: 9 }, batch, null, false))).toEqual(['9:zipped']);
+  });
+
+  it('hands out keys, values, timestamps and headers as decoded, across plain and compressed batches', () => {
+    const plain = encodeRecordBatch(
+      [
+        { key: 'k0', value: 'v0', headers: { trace: 'x', empty: null }, timestamp: 1000 },
+        { key: null, value: null, timestamp: 1001 },
+      ],
+      { baseOffset: 0 },
+    );
+    const zipped = encodeRecordBatch([{ key: 'k2', value: 'v2', headers: [{ key: 'h', value: 'y' }], timestamp: 1002 }], { compression: 'gzip', baseOffset: 2 });
+    const result = messagesFromFetch(where, Buffer.concat([plain, zipped]), null, false);
+    const messages = messagesOf(result).map((m) => ({
+      offset: m.offset,
+      timestamp: m.timestamp,
+      key: m.key?.toString() ?? null,
+      value: m.value?.toString() ?? null,
+      headers: m.headers.map((h) => `${h.key}=${h.value?.toString() ?? 'null'}`),
+    }));
+    expect(messages).toEqual([
+      { offset: 0, timestamp: 1000, key: 'k0', value: 'v0', headers: ['trace=x', 'empty=null'] },
+      { offset: 1, timestamp: 1001, key: null, value: null, headers: [] },
+      { offset: 2, timestamp: 1002, key: 'k2', value: 'v2', headers: ['h=y'] },
+    ]);
+    expect(result.messages.offsetAt(2)).toBe(2);
   });
 });
