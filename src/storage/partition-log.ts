@@ -66,7 +66,12 @@ export class PartitionLog {
     this.nextOffsetToAssign = this.active.nextOffset;
     this.flushedOffset = this.nextOffsetToAssign;
     this.recoveryPoint = Math.min(loaded.recoveryPoint, this.nextOffsetToAssign);
-    this.writer = new LogWriter(hotpath, this.nextOffsetToAssign, () => this.notifyAppend());
+    this.writer = new LogWriter(
+      hotpath,
+      this.nextOffsetToAssign,
+      () => this.notifyAppend(),
+      (upTo) => (this.flushedOffset = Math.max(this.flushedOffset, upTo)),
+    );
     this.commit = new GroupCommit(() => this.syncDirtySegments());
     this.timers = new FlushTimers({ flushIfDirty: () => this.backgroundFlush(), checkpoint: () => this.backgroundCheckpoint() });
     this.timers.start(this.settings);
@@ -116,7 +121,7 @@ export class PartitionLog {
 
   /** fdatasyncs done so far (group commit makes this smaller than the number of synced appends). */
   get syncCount(): number {
-    return this.commit.syncCount;
+    return this.commit.syncCount + this.writer.syncCount;
   }
 
   /** Called after each write that moves logEndOffset (a Fetch long poll waits on it). */
@@ -154,8 +159,9 @@ export class PartitionLog {
     const position = segment.reserve(payload.length);
     segment.recordChunk({ position, size: payload.length, lastOffset, maxTimestamp: check.maxTimestamp, offsetOfMaxTimestamp: check.offsetOfMaxTimestamp });
     this.nextOffsetToAssign = check.nextOffset;
-    await this.writer.write(segment, position, payload, check.nextOffset);
-    if (options.sync ?? this.config.flushPolicy === 'fsync') await this.commit.request();
+    const wantsSync = options.sync ?? this.config.flushPolicy === 'fsync';
+    const synced = await this.writer.write(segment, position, payload, check.nextOffset, wantsSync);
+    if (wantsSync && !synced) await this.commit.request();
     return { baseOffset, lastOffset, recordCount: check.recordCount, maxTimestamp: check.maxTimestamp, logStartOffset: this.startOffset };
   }
 

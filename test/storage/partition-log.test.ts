@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { HotPath } from '../../src/hotpath/index.js';
 import { PartitionLog, StorageError } from '../../src/storage/index.js';
 import { forEachBackend } from '../helpers/backends.js';
 import { batchBaseOffsets, makeBatch, tempDir } from '../helpers/batches.js';
@@ -158,6 +159,28 @@ describe.each(forEachBackend)('PartitionLog (%s)', (_name, hp) => {
     expect(log.syncCount).toBe(0);
     await log.append(makeBatch(hp), { sync: true });
     expect(log.syncCount).toBe(1);
+  });
+
+  it('writes and fdatasyncs a durable append in one call to the thread pool', async () => {
+    const calls: string[] = [];
+    const spy: HotPath = {
+      ...hp,
+      appendFile: (fd, position, buffers, sync) => {
+        calls.push(`${buffers.length > 0 ? 'write' : 'empty'}${sync ? '+sync' : ''}`);
+        return hp.appendFile(fd, position, buffers, sync);
+      },
+    };
+    const temp = tempDir();
+    cleanups.push(temp.cleanup);
+    const log = await PartitionLog.open(temp.dir, { config: { flushPolicy: 'os' }, hotpath: spy, logger: quiet });
+    cleanups.unshift(() => log.abandon());
+    await log.append(makeBatch(hp, { records: 2 }), { sync: true });
+    expect(calls).toEqual(['write+sync']);
+    expect(log.syncCount).toBe(1);
+    await log.append(makeBatch(hp, { records: 3 }));
+    await log.append(makeBatch(hp), { sync: true });
+    expect(calls).toEqual(['write+sync', 'write', 'write+sync']);
+    expect(log.syncCount).toBe(2);
   });
 
   it('flushes in the background under the interval policy', async () => {
