@@ -8,9 +8,8 @@ import { validateBatches, describeBatchStatus } from '../records/validate.js';
 import { StateFiles } from './checkpoint.js';
 import { resolveLogConfig, type LogConfig } from './config.js';
 import { StorageError } from './errors.js';
-import { CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE, RECOVERY_POINT_FILE } from './file-names.js';
-import { FlushTimers } from './flush-timers.js';
-import { GroupCommit } from './group-commit.js';
+import { CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE } from './file-names.js';
+import { LogDurability } from './log-durability.js';
 import { consoleLogger, loadLog, type LoadedLog, type StorageLogger } from './log-loader.js';
 import { LogWriter } from './log-writer.js';
 import { freshMemory, type ReadMemory } from './read-memory.js';
@@ -43,12 +42,9 @@ export interface AppendResult {
 export class PartitionLog {
   private readonly segments: Segment[];
   private readonly writer: LogWriter;
-  private readonly commit: GroupCommit;
-  private readonly timers: FlushTimers;
+  private readonly durability: LogDurability;
   private nextOffsetToAssign: number;
   private startOffset: number;
-  private flushedOffset: number;
-  private recoveryPoint: number;
   private closed = false;
   private abandoned = false;
   private readonly appendListeners = new Set<() => void>();
@@ -64,17 +60,11 @@ export class PartitionLog {
     this.segments = loaded.segments;
     this.startOffset = loaded.logStartOffset;
     this.nextOffsetToAssign = this.active.nextOffset;
-    this.flushedOffset = this.nextOffsetToAssign;
-    this.recoveryPoint = Math.min(loaded.recoveryPoint, this.nextOffsetToAssign);
-    this.writer = new LogWriter(
-      hotpath,
-      this.nextOffsetToAssign,
-      () => this.notifyAppend(),
-      (upTo) => (this.flushedOffset = Math.max(this.flushedOffset, upTo)),
-    );
-    this.commit = new GroupCommit(() => this.syncDirtySegments());
-    this.timers = new FlushTimers({ flushIfDirty: () => this.backgroundFlush(), checkpoint: () => this.backgroundCheckpoint() });
-    this.timers.start(this.settings);
+    const syncedWithWrite = (upTo: number): void => this.durability.syncedWithWrite(upTo);
+    this.writer = new LogWriter(hotpath, this.nextOffsetToAssign, () => this.notifyAppend(), syncedWithWrite);
+    const durableLog = { dir, writer: this.writer, segments: this.segments, stateFiles: this.stateFiles, logger, isClosed: () => this.closed, isAbandoned: () => this.abandoned };
+    this.durability = new LogDurability(durableLog, this.nextOffsetToAssign, loaded.recoveryPoint);
+    this.durability.startTimers(this.settings);
   }
 
   static async open(dir: string, options: PartitionLogOptions = {}): Promise<PartitionLog> {
@@ -97,7 +87,7 @@ export class PartitionLog {
     this.assertOpen();
     this.settings = resolveLogConfig(overrides);
     for (const segment of this.segments) segment.reconfigure(this.settings);
-    this.timers.start(this.settings);
+    this.durability.startTimers(this.settings);
   }
 
   /** First offset still in the log. */
@@ -121,7 +111,7 @@ export class PartitionLog {
 
   /** fdatasyncs done so far (group commit makes this smaller than the number of synced appends). */
   get syncCount(): number {
-    return this.commit.syncCount + this.writer.syncCount;
+    return this.durability.syncCount;
   }
 
   /** Called after each write that moves logEndOffset (a Fetch long poll waits on it). */
@@ -161,7 +151,7 @@ export class PartitionLog {
     this.nextOffsetToAssign = check.nextOffset;
     const wantsSync = options.sync ?? this.config.flushPolicy === 'fsync';
     const synced = await this.writer.write(segment, position, payload, check.nextOffset, wantsSync);
-    if (wantsSync && !synced) await this.commit.request();
+    if (wantsSync && !synced) await this.durability.sync();
     return { baseOffset, lastOffset, recordCount: check.recordCount, maxTimestamp: check.maxTimestamp, logStartOffset: this.startOffset };
   }
 
@@ -193,7 +183,7 @@ export class PartitionLog {
   /** fdatasyncs everything written so far (and what arrives meanwhile shares the sync). */
   flush(): Promise<void> {
     this.assertOpen();
-    return this.commit.request();
+    return this.durability.sync();
   }
 
   /** Deletes segments beyond retention.bytes or older than retention.ms; returns how many went. */
@@ -222,11 +212,11 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.timers.stop();
+    this.durability.stopTimers();
     await this.writer.drained();
-    await this.commit.request();
+    await this.durability.sync();
     this.active.sealTimeIndex();
-    await this.checkpoint();
+    await this.durability.checkpoint();
     await this.stateFiles.write(join(this.dir, CLEAN_SHUTDOWN_FILE), () => '');
     this.segments.forEach((segment) => segment.close());
   }
@@ -235,7 +225,7 @@ export class PartitionLog {
   abandon(): void {
     this.closed = true;
     this.abandoned = true;
-    this.timers.stop();
+    this.durability.stopTimers();
     this.segments.forEach((segment) => segment.close());
   }
 
@@ -250,42 +240,9 @@ export class PartitionLog {
     // The finished segment is flushed once its queued writes are out; the checkpoint then
     // records that everything below the new segment is safe.
     this.writer.drained()
-      .then(() => this.checkpoint())
+      .then(() => this.durability.checkpoint())
       .catch((error: unknown) => this.logger.warn('flush after roll failed', { path: previous.paths.log, error: String(error) }));
     this.applyRetentionQuietly();
-  }
-
-  /**
-   * Writes index tails and fdatasyncs every segment written since the last checkpoint, then
-   * stores the recovery point: on an unclean start, only segments after it are validated.
-   */
-  private async checkpoint(): Promise<void> {
-    await this.writer.drained();
-    if (this.abandoned) return;
-    const upTo = this.writer.writtenOffset;
-    for (const segment of this.segments) {
-      if (segment.nextOffset > this.recoveryPoint || segment === this.active || segment.hasUnpersistedIndex) await segment.flush();
-    }
-    this.flushedOffset = Math.max(this.flushedOffset, upTo);
-    this.recoveryPoint = upTo;
-    await this.stateFiles.write(join(this.dir, RECOVERY_POINT_FILE), () => `${upTo}\n`);
-  }
-
-  /** One group-commit round: fdatasync the .log of every segment written since the last round. */
-  private async syncDirtySegments(): Promise<void> {
-    const upTo = this.writer.writtenOffset;
-    for (const segment of this.writer.takeDirtySegments()) await segment.syncLog();
-    this.flushedOffset = Math.max(this.flushedOffset, upTo);
-  }
-
-  private backgroundFlush(): void {
-    if (this.closed || this.writer.writtenOffset <= this.flushedOffset) return;
-    this.commit.request().catch((error: unknown) => this.logger.warn('background flush failed', { dir: this.dir, error: String(error) }));
-  }
-
-  private backgroundCheckpoint(): void {
-    if (this.closed) return;
-    this.checkpoint().catch((error: unknown) => this.logger.warn('checkpoint failed', { dir: this.dir, error: String(error) }));
   }
 
   private applyRetentionQuietly(): void {

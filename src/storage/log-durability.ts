@@ -1,0 +1,97 @@
+// What makes a log's appends durable and its restart quick: group-commit fdatasyncs (for
+// acks=all, the 'fsync' policy and flush()), the background flush of the 'interval' policy,
+// and checkpoints: index tails written and every segment written since the last one synced,
+// then the recovery point stored, so an unclean start validates only what lies after it.
+import { join } from 'node:path';
+import type { StateFiles } from './checkpoint.js';
+import type { LogConfig } from './config.js';
+import { RECOVERY_POINT_FILE } from './file-names.js';
+import { FlushTimers } from './flush-timers.js';
+import { GroupCommit } from './group-commit.js';
+import type { StorageLogger } from './log-loader.js';
+import type { LogWriter } from './log-writer.js';
+import type { Segment } from './segment.js';
+
+/** The log as its durability sees it. */
+export interface DurableLog {
+  readonly dir: string;
+  readonly writer: LogWriter;
+  /** The segments, oldest first (the live list: it changes as the log rolls and retention runs). */
+  readonly segments: readonly Segment[];
+  readonly stateFiles: StateFiles;
+  readonly logger: StorageLogger;
+  /** No background work once the log is closed; nothing at all once abandoned (a simulated crash). */
+  isClosed(): boolean;
+  isAbandoned(): boolean;
+}
+
+export class LogDurability {
+  private readonly commit = new GroupCommit(() => this.syncDirtySegments());
+  private readonly timers = new FlushTimers({ flushIfDirty: () => this.backgroundFlush(), checkpoint: () => this.backgroundCheckpoint() });
+  /** Everything below it is known to be on disk. */
+  private flushedOffset: number;
+  private recoveryPoint: number;
+
+  constructor(
+    private readonly log: DurableLog,
+    logEndOffset: number,
+    recoveryPoint: number,
+  ) {
+    this.flushedOffset = logEndOffset;
+    this.recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+  }
+
+  /** fdatasyncs done so far, by group commit and along with writes. */
+  get syncCount(): number {
+    return this.commit.syncCount + this.log.writer.syncCount;
+  }
+
+  /** Resolves once an fdatasync that started after the call has covered everything written. */
+  sync(): Promise<void> {
+    return this.commit.request();
+  }
+
+  /** The writer synced everything below `upTo` along with a write. */
+  syncedWithWrite(upTo: number): void {
+    this.flushedOffset = Math.max(this.flushedOffset, upTo);
+  }
+
+  startTimers(config: LogConfig): void {
+    this.timers.start(config);
+  }
+
+  stopTimers(): void {
+    this.timers.stop();
+  }
+
+  async checkpoint(): Promise<void> {
+    const { writer } = this.log;
+    await writer.drained();
+    if (this.log.isAbandoned()) return;
+    const upTo = writer.writtenOffset;
+    const active = this.log.segments[this.log.segments.length - 1];
+    for (const segment of this.log.segments) {
+      if (segment.nextOffset > this.recoveryPoint || segment === active || segment.hasUnpersistedIndex) await segment.flush();
+    }
+    this.flushedOffset = Math.max(this.flushedOffset, upTo);
+    this.recoveryPoint = upTo;
+    await this.log.stateFiles.write(join(this.log.dir, RECOVERY_POINT_FILE), () => `${upTo}\n`);
+  }
+
+  /** One group-commit round: fdatasync the .log of every segment written since the last round. */
+  private async syncDirtySegments(): Promise<void> {
+    const upTo = this.log.writer.writtenOffset;
+    for (const segment of this.log.writer.takeDirtySegments()) await segment.syncLog();
+    this.flushedOffset = Math.max(this.flushedOffset, upTo);
+  }
+
+  private backgroundFlush(): void {
+    if (this.log.isClosed() || this.log.writer.writtenOffset <= this.flushedOffset) return;
+    this.sync().catch((error: unknown) => this.log.logger.warn('background flush failed', { dir: this.log.dir, error: String(error) }));
+  }
+
+  private backgroundCheckpoint(): void {
+    if (this.log.isClosed()) return;
+    this.checkpoint().catch((error: unknown) => this.log.logger.warn('checkpoint failed', { dir: this.log.dir, error: String(error) }));
+  }
+}
