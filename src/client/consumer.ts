@@ -17,12 +17,12 @@ import { ErrorCode } from '../protocol/index.js';
 import type { Cluster } from './cluster.js';
 import { KafkaClientError, isRetriable, needsMetadataRefresh } from './errors.js';
 import type { ConsumedMessage } from './fetch-records.js';
-import { fetchFromLeader, type FetchSettings, type FetchTarget, type PartitionOutcome } from './fetcher.js';
+import { fetchFromLeaders, type FetchSent, type FetchSettings, type PartitionOutcome } from './fetcher.js';
 import type { OffsetToCommit, TopicPartitionOffset } from './group-commit.js';
 import { CoordinatorLink } from './group-coordinator.js';
 import { GroupMember, type MemberHost } from './group-member.js';
 import { resolveGroupOptions } from './group-options.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './list-offsets.js';
+import { resolveResets } from './list-offsets.js';
 import { MessageBuffer } from './message-buffer.js';
 import { backoffDelay } from './retry.js';
 import type { Assignment, AutoOffsetReset, ConsumerOptions } from './consumer-options.js';
@@ -187,7 +187,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
   private async fetchRound(): Promise<void> {
     try {
-      await this.resolveResets();
+      await resolveResets(this.cluster, this.states, this.settings.isolation);
       const fetchable = this.states.all().filter((s) => !s.paused && s.fetchOffset !== null);
       if (fetchable.length === 0) return await this.nextChange();
       const retriable = await this.fetchAll(fetchable);
@@ -202,22 +202,16 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
   /** Fetches from every leader at once; returns the first retriable partition error, if any. */
   private async fetchAll(states: PartitionState[]): Promise<KafkaClientError | null> {
-    const byLeader = new Map<number, { target: FetchTarget; version: number }[]>();
+    const sends: FetchSent[] = [];
     for (const state of states) {
-      const topic = await this.cluster.topic(state.topic);
-      const { nodeId } = await this.cluster.leaderFor(state.topic, state.partition);
-      const target = { topic: state.topic, topicId: topic.topicId, partition: state.partition, fetchOffset: state.fetchOffset as number, maxBytes: state.maxBytes };
-      byLeader.set(nodeId, [...(byLeader.get(nodeId) ?? []), { target, version: state.version }]);
+      const { topicId } = await this.cluster.topic(state.topic);
+      const target = { topic: state.topic, topicId, partition: state.partition, fetchOffset: state.fetchOffset as number, maxBytes: state.maxBytes };
+      sends.push({ target, version: state.version });
     }
-    const results = await Promise.all(
-      [...byLeader].map(async ([nodeId, sent]) => ({ sent, outcomes: await fetchFromLeader(this.cluster, nodeId, sent.map((s) => s.target), this.settings) })),
-    );
     let retriable: KafkaClientError | null = null;
-    for (const { sent, outcomes } of results) {
-      outcomes.forEach((outcome, i) => {
-        const error = this.apply(outcome, sent[i].version);
-        retriable ??= error;
-      });
+    for (const { sent, outcome } of await fetchFromLeaders(this.cluster, sends, this.settings)) {
+      const error = this.apply(outcome, sent.version); // every outcome is taken in, errors or not
+      retriable ??= error;
     }
     return retriable;
   }
@@ -241,17 +235,6 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     }
     if (error.retriable) return error;
     throw error;
-  }
-
-  private async resolveResets(): Promise<void> {
-    const pending = this.states.all().filter((s) => s.reset !== null && !s.paused);
-    if (pending.length === 0) return;
-    const versions = new Map(pending.map((s) => [s, s.version]));
-    const queries = pending.map((s) => ({ topic: s.topic, partition: s.partition, timestamp: s.reset === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP }));
-    const answers = await listOffsets(this.cluster, queries, this.settings.isolation);
-    pending.forEach((state, i) => {
-      if (state.version === versions.get(state) && state.reset !== null) this.states.resolved(state, answers[i].offset);
-    });
   }
 
   private startingPoint(offset: OffsetSpec | undefined): OffsetSpec {

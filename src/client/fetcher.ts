@@ -29,6 +29,28 @@ export type PartitionOutcome =
   | { readonly kind: 'data'; readonly target: FetchTarget; readonly fetched: FetchedPartition; readonly highWatermark: number }
   | { readonly kind: 'error'; readonly target: FetchTarget; readonly error: KafkaClientError };
 
+/** A partition to fetch and the version of its consumer state when sent (answers to an older version are stale). */
+export interface FetchSent {
+  readonly target: FetchTarget;
+  readonly version: number;
+}
+
+/** Sends one Fetch to each leader of the targets, all at once; each outcome comes with what was sent for it. */
+export async function fetchFromLeaders(cluster: Cluster, sends: readonly FetchSent[], settings: FetchSettings): Promise<{ sent: FetchSent; outcome: PartitionOutcome }[]> {
+  const byLeader = new Map<number, FetchSent[]>();
+  for (const sent of sends) {
+    const { nodeId } = await cluster.leaderFor(sent.target.topic, sent.target.partition);
+    byLeader.set(nodeId, [...(byLeader.get(nodeId) ?? []), sent]);
+  }
+  const answers = await Promise.all(
+    [...byLeader].map(async ([nodeId, group]) => {
+      const outcomes = await fetchFromLeader(cluster, nodeId, group.map((s) => s.target), settings);
+      return outcomes.map((outcome, i) => ({ sent: group[i], outcome }));
+    }),
+  );
+  return answers.flat();
+}
+
 export async function fetchFromLeader(cluster: Cluster, nodeId: number, targets: readonly FetchTarget[], settings: FetchSettings): Promise<PartitionOutcome[]> {
   const connection = cluster.connectionTo(nodeId);
   const byId = targets.every((t) => t.topicId !== null);

@@ -4,6 +4,7 @@
 import { ApiKey, ErrorCode, type ListOffsetsRequest } from '../protocol/index.js';
 import type { Cluster } from './cluster.js';
 import { KafkaClientError, needsMetadataRefresh } from './errors.js';
+import type { PartitionStates } from './partition-states.js';
 import { withRetry } from './retry.js';
 
 export const EARLIEST_TIMESTAMP = -2;
@@ -28,6 +29,21 @@ export interface OffsetAnswer {
 
 export function isolationCode(level: IsolationLevel): 0 | 1 {
   return level === 'read_committed' ? 1 : 0;
+}
+
+/**
+ * Moves the consumer's partitions waiting for 'earliest'/'latest' (and not paused) to the offset
+ * it stands for now, unless a partition was moved meanwhile (its state version changed).
+ */
+export async function resolveResets(cluster: Cluster, states: PartitionStates, isolation: IsolationLevel): Promise<void> {
+  const pending = states.all().filter((s) => s.reset !== null && !s.paused);
+  if (pending.length === 0) return;
+  const versions = new Map(pending.map((s) => [s, s.version]));
+  const queries = pending.map((s) => ({ topic: s.topic, partition: s.partition, timestamp: s.reset === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP }));
+  const answers = await listOffsets(cluster, queries, isolation);
+  pending.forEach((state, i) => {
+    if (state.version === versions.get(state) && state.reset !== null) states.resolved(state, answers[i].offset);
+  });
 }
 
 /** Looks up offsets at the partitions' leaders, retrying (with a metadata refresh) while errors are retriable. */
