@@ -3,7 +3,7 @@
 //   consumer.assign([{ topic: 'events', partition: 0, offset: 'earliest' }]);
 //   for await (const message of consumer) { ... }
 //
-// Each fetch round resolves pending 'earliest'/'latest' positions (ListOffsets), sends one Fetch
+// Each fetch round (fetch-round.ts) resolves pending 'earliest'/'latest' positions, sends one Fetch
 // per leader for the partitions that are not paused, and buffers the messages; the iterator
 // hands them out one by one while the next round is already under way. seek() and pause()
 // drop what is buffered for the partition, and answers to fetches sent before them are ignored.
@@ -12,27 +12,24 @@
 // membership in the background and replaces the assignment at each rebalance (committed offsets,
 // or autoOffsetReset where none), holding delivery while its listeners run and it commits.
 // commit() commits positions, i.e. the offset of the next message the iterator hands out.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode } from '../protocol/index.js';
 import type { Cluster } from './cluster.js';
-import { KafkaClientError, isRetriable, needsMetadataRefresh } from './errors.js';
+import type { Assignment, AutoOffsetReset, ConsumerOptions } from './consumer-options.js';
 import type { ConsumedMessage } from './fetch-records.js';
-import { fetchFromLeaders, type FetchSent, type FetchSettings, type PartitionOutcome } from './fetcher.js';
+import { FetchRounds } from './fetch-round.js';
+import type { FetchSettings } from './fetcher.js';
 import type { OffsetToCommit, TopicPartitionOffset } from './group-commit.js';
 import { CoordinatorLink } from './group-coordinator.js';
 import { GroupMember, type MemberHost } from './group-member.js';
 import { resolveGroupOptions } from './group-options.js';
-import { resolveResets } from './list-offsets.js';
 import { MessageBuffer } from './message-buffer.js';
-import { backoffDelay } from './retry.js';
-import type { Assignment, AutoOffsetReset, ConsumerOptions } from './consumer-options.js';
+import { messageIterator } from './message-iterator.js';
 import { PartitionStates, type OffsetSpec, type PartitionState, type TopicPartition } from './partition-states.js';
 
 export type { ConsumedMessage } from './fetch-records.js';
 export type { OffsetSpec, TopicPartition } from './partition-states.js';
 export type { Assignment, AutoOffsetReset, ConsumerOptions } from './consumer-options.js';
 
-export class Consumer implements AsyncIterable<ConsumedMessage> {
+export class Consumer implements AsyncIterable<ConsumedMessage, undefined> {
   private readonly states: PartitionStates;
   private readonly settings: FetchSettings;
   private readonly autoOffsetReset: AutoOffsetReset;
@@ -42,7 +39,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   /** Messages the last finished round added: the next round starts once the buffer is down to that. */
   private lastRoundMessages = 0;
   private closed = false;
-  private consecutiveFailures = 0;
+  private readonly rounds: FetchRounds;
   private wake: () => void = () => undefined;
   private readonly closing: Promise<void>;
   private signalClosed: () => void = () => undefined;
@@ -65,6 +62,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     this.autoOffsetReset = options.autoOffsetReset ?? 'latest';
     this.states = new PartitionStates(options.maxBytesPerPartition ?? 1_048_576);
     this.closing = new Promise((resolve) => (this.signalClosed = resolve));
+    const { states, buffer, settings, autoOffsetReset } = this;
+    this.rounds = new FetchRounds({ cluster, states, buffer, settings, autoOffsetReset, isClosed: () => this.closed, nextChange: () => this.nextChange() });
     const { groupId } = options;
     this.group = groupId === undefined ? null : new GroupMember(new CoordinatorLink(coordinatorCluster, groupId), resolveGroupOptions({ ...options, groupId }), this.memberHost());
   }
@@ -149,7 +148,19 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     this.coordinatorCluster.close();
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<ConsumedMessage, void, undefined> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<ConsumedMessage, undefined> {
+    return messageIterator({ ready: () => this.readyMessage(), next: () => this.nextMessage() });
+  }
+
+  /** A buffered message, when nothing else needs attention first (close, a failure, a rebalance). */
+  private readyMessage(): ConsumedMessage | undefined {
+    if (this.closed || this.failure !== null || this.held) return undefined;
+    const message = this.buffer.take();
+    if (message !== undefined) this.prefetchIfLow();
+    return message;
+  }
+
+  private async nextMessage(): Promise<IteratorResult<ConsumedMessage, undefined>> {
     while (!this.closed) {
       if (this.failure !== null) throw this.failure;
       if (this.held) {
@@ -161,17 +172,24 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
         await this.awaitRound();
         continue;
       }
-      // Fetch the next round while this one is handed out: the broker reads and sends while the
-      // application works. Only once the buffer is down to one round's worth, so at most about
-      // two rounds of messages are held however slow the application is.
-      if (this.round === null && this.buffer.length <= this.lastRoundMessages) this.round = this.startRound();
-      yield message;
+      this.prefetchIfLow();
+      return { value: message, done: false };
     }
+    return { value: undefined, done: true };
+  }
+
+  /**
+   * Fetches the next round while this one is handed out: the broker reads and sends while the
+   * application works. Only once the buffer is down to one round's worth, so at most about two
+   * rounds of messages are held however slow the application is.
+   */
+  private prefetchIfLow(): void {
+    if (this.round === null && this.buffer.length <= this.lastRoundMessages) this.round = this.startRound();
   }
 
   private startRound(): Promise<void> {
     const addedBefore = this.buffer.added;
-    const round = this.fetchRound().finally(() => {
+    const round = this.rounds.run().finally(() => {
       this.lastRoundMessages = this.buffer.added - addedBefore;
       if (this.round === round) this.round = null;
     });
@@ -183,58 +201,6 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   private async awaitRound(): Promise<void> {
     const round = (this.round ??= this.startRound());
     await Promise.race([round, this.closing]);
-  }
-
-  private async fetchRound(): Promise<void> {
-    try {
-      await resolveResets(this.cluster, this.states, this.settings.isolation);
-      const fetchable = this.states.all().filter((s) => !s.paused && s.fetchOffset !== null);
-      if (fetchable.length === 0) return await this.nextChange();
-      const retriable = await this.fetchAll(fetchable);
-      if (retriable !== null) throw retriable;
-      this.consecutiveFailures = 0;
-    } catch (error) {
-      if (!isRetriable(error) || this.consecutiveFailures >= this.cluster.retry.retries) throw error;
-      if (needsMetadataRefresh(error)) await this.cluster.refreshMetadata(this.states.topics()).catch(() => undefined);
-      await sleep(backoffDelay(this.consecutiveFailures++, this.cluster.retry));
-    }
-  }
-
-  /** Fetches from every leader at once; returns the first retriable partition error, if any. */
-  private async fetchAll(states: PartitionState[]): Promise<KafkaClientError | null> {
-    const sends: FetchSent[] = [];
-    for (const state of states) {
-      const { topicId } = await this.cluster.topic(state.topic);
-      const target = { topic: state.topic, topicId, partition: state.partition, fetchOffset: state.fetchOffset as number, maxBytes: state.maxBytes };
-      sends.push({ target, version: state.version });
-    }
-    let retriable: KafkaClientError | null = null;
-    for (const { sent, outcome } of await fetchFromLeaders(this.cluster, sends, this.settings)) {
-      const error = this.apply(outcome, sent.version); // every outcome is taken in, errors or not
-      retriable ??= error;
-    }
-    return retriable;
-  }
-
-  /** Takes one partition's outcome in, unless the partition moved since the fetch was sent. */
-  private apply(outcome: PartitionOutcome, sentVersion: number): KafkaClientError | null {
-    const state = this.states.get(outcome.target.topic, outcome.target.partition);
-    if (state === undefined || state.version !== sentVersion || state.paused || this.closed) return null;
-    if (outcome.kind === 'error') return this.onPartitionError(state, outcome.error);
-    const { fetched } = outcome;
-    if (fetched.incomplete) this.states.growMaxBytes(state, this.settings.maxBytes);
-    this.buffer.add(fetched.messages);
-    state.fetchOffset = fetched.nextOffset;
-    return null;
-  }
-
-  private onPartitionError(state: PartitionState, error: KafkaClientError): KafkaClientError | null {
-    if (error.code === ErrorCode.OFFSET_OUT_OF_RANGE && this.autoOffsetReset !== 'none') {
-      this.states.moveTo(state, this.autoOffsetReset);
-      return null;
-    }
-    if (error.retriable) return error;
-    throw error;
   }
 
   private startingPoint(offset: OffsetSpec | undefined): OffsetSpec {
