@@ -22,14 +22,13 @@ import { CoordinatorLink } from './group-coordinator.js';
 import { GroupMember, type MemberHost } from './group-member.js';
 import { resolveGroupOptions } from './group-options.js';
 import { MessageBuffer } from './message-buffer.js';
-import { messageIterator } from './message-iterator.js';
 import { PartitionStates, type OffsetSpec, type PartitionState, type TopicPartition } from './partition-states.js';
 
 export type { ConsumedMessage } from './fetch-records.js';
 export type { OffsetSpec, TopicPartition } from './partition-states.js';
 export type { Assignment, AutoOffsetReset, ConsumerOptions } from './consumer-options.js';
 
-export class Consumer implements AsyncIterable<ConsumedMessage, undefined> {
+export class Consumer implements AsyncIterable<ConsumedMessage> {
   private readonly states: PartitionStates;
   private readonly settings: FetchSettings;
   private readonly autoOffsetReset: AutoOffsetReset;
@@ -148,19 +147,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage, undefined> {
     this.coordinatorCluster.close();
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<ConsumedMessage, undefined> {
-    return messageIterator({ ready: () => this.readyMessage(), next: () => this.nextMessage() });
-  }
-
-  /** A buffered message, when nothing else needs attention first (close, a failure, a rebalance). */
-  private readyMessage(): ConsumedMessage | undefined {
-    if (this.closed || this.failure !== null || this.held) return undefined;
-    const message = this.buffer.take();
-    if (message !== undefined) this.prefetchIfLow();
-    return message;
-  }
-
-  private async nextMessage(): Promise<IteratorResult<ConsumedMessage, undefined>> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<ConsumedMessage, void, undefined> {
     while (!this.closed) {
       if (this.failure !== null) throw this.failure;
       if (this.held) {
@@ -173,9 +160,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage, undefined> {
         continue;
       }
       this.prefetchIfLow();
-      return { value: message, done: false };
+      yield message;
     }
-    return { value: undefined, done: true };
   }
 
   /**
