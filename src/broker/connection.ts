@@ -162,6 +162,7 @@ export class Connection {
     if (Buffer.isBuffer(frame)) return this.socket.write(frame);
     let roomLeft = true;
     const last = frame.length - 1;
+    if (last < 0) return true;
     for (let i = 0; i < last; i++) roomLeft = this.socket.write(frame[i]);
     // Callbacks run in write order: when the last piece's runs, the whole frame is written.
     const written = this.written;

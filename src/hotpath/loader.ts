@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsBackend } from './js/index.js';
 import { packedEncodeBatch, type EncodeBatchInto } from './native-encode.js';
+import { checkRecord } from './record-checks.js';
 import { BatchStatus, VALIDATE_RESULT_SLOTS, type BackendName, type HotPath, type RawBatchHeader, type RawRecord } from './types.js';
 
 /** A loaded, self-checked addon (raw kernels: no argument checks). */
@@ -60,11 +61,18 @@ export function packageRoot(): string {
 
 /**
  * The encoder: the addon's encodeBatchInto behind the JavaScript packer, or, from exports
- * that offer an object-level encodeBatch instead (stand-ins in tests), that one as it is.
+ * that offer an object-level encodeBatch instead (stand-ins in tests), that one behind the record checks.
  */
 function encoderOf(addon: Record<string, unknown>): HotPath['encodeBatch'] {
   if (typeof addon.encodeBatchInto === 'function') return packedEncodeBatch(addon.encodeBatchInto as EncodeBatchInto);
-  if (typeof addon.encodeBatch === 'function') return addon.encodeBatch as HotPath['encodeBatch'];
+  if (typeof addon.encodeBatch === 'function') {
+    const encode = addon.encodeBatch as HotPath['encodeBatch'];
+    // Encoders check each record themselves (record-checks.ts); a stand-in gets the same checks here.
+    return (records, header) => {
+      records.forEach(checkRecord);
+      return encode(records, header);
+    };
+  }
   throw new Error('the addon does not export a function encodeBatchInto');
 }
 

@@ -80,8 +80,16 @@ export class LogDurability {
 
   /** One group-commit round: fdatasync the .log of every segment written since the last round. */
   private async syncDirtySegments(): Promise<void> {
-    const upTo = this.log.writer.writtenOffset;
-    for (const segment of this.log.writer.takeDirtySegments()) await segment.syncLog();
+    const { writer } = this.log;
+    const upTo = writer.writtenOffset;
+    const segments = writer.takeDirtySegments();
+    try {
+      for (const segment of segments) await segment.syncLog();
+    } catch (error) {
+      writer.settleSync(segments, false);
+      throw error;
+    }
+    writer.settleSync(segments, true);
     this.flushedOffset = Math.max(this.flushedOffset, upTo);
   }
 

@@ -1,8 +1,9 @@
 // The write queue of one log. Appends get their file position when they are accepted; the
 // writer puts them on disk in that order, and every append that queued up while a write was
 // running goes out in the next single appendFile call (one writev on the thread pool). When an
-// append in that group wants durability and the segment is the only one with unsynced writes,
-// the same call fdatasyncs too: one trip to the thread pool instead of a write and then a sync
+// append in that group wants durability and the segment is the only one with unsynced writes
+// (none elsewhere waits for a sync, nor is being synced by a group-commit round that has not
+// finished), the same call fdatasyncs too: one trip to the thread pool instead of a write and then a sync
 // (a quarter of a lone acks=all append's time), and the appends that queue up meanwhile share
 // the next such call, which makes it a group commit of its own.
 import type { HotPath } from '../hotpath/types.js';
@@ -25,7 +26,10 @@ export class LogWriter {
   private failure: unknown = null;
   private written: number;
   private queuedBytes = 0;
+  /** Segments with writes no fdatasync has covered yet. */
   private readonly dirty = new Set<Segment>();
+  /** Segments a group-commit round took and is still syncing (see takeDirtySegments). */
+  private readonly syncing = new Set<Segment>();
   private readonly roomWaiters: Array<{ limit: number; resolve: () => void }> = [];
   private syncs = 0;
 
@@ -79,11 +83,30 @@ export class LogWriter {
     while (this.writing !== null) await this.writing.catch(() => {});
   }
 
-  /** Segments written since the last call: what the next fdatasync must cover. */
+  /**
+   * Segments written since the last call: what the next fdatasync must cover. They count as
+   * unsynced until the caller reports the outcome with settleSync.
+   */
   takeDirtySegments(): Segment[] {
     const segments = [...this.dirty];
     this.dirty.clear();
+    for (const segment of segments) this.syncing.add(segment);
     return segments;
+  }
+
+  /** The fdatasyncs of segments taken by takeDirtySegments finished; the ones that failed are dirty again. */
+  settleSync(segments: readonly Segment[], synced: boolean): void {
+    for (const segment of segments) {
+      this.syncing.delete(segment);
+      if (!synced) this.dirty.add(segment);
+    }
+  }
+
+  /** No segment but this one has writes that no finished fdatasync covers. */
+  private othersSynced(segment: Segment): boolean {
+    for (const other of this.dirty) if (other !== segment) return false;
+    for (const other of this.syncing) if (other !== segment) return false;
+    return true;
   }
 
   private async writeQueued(): Promise<void> {
@@ -91,7 +114,7 @@ export class LogWriter {
       const group = this.takeContiguousGroup();
       const segment = group[0].segment;
       // Another segment's unsynced writes would not be covered, and they come first in the log.
-      const sync = group.some((w) => w.sync) && (this.dirty.size === 0 || (this.dirty.size === 1 && this.dirty.has(segment)));
+      const sync = group.some((w) => w.sync) && this.othersSynced(segment);
       try {
         await this.hotpath.appendFile(segment.fileDescriptor, group[0].position, group.map((w) => w.bytes), sync);
       } catch (error) {

@@ -51,10 +51,21 @@ describe.each(forEachBackend)('LogWriter (%s)', (_name, hp) => {
     expect(await writer.write(segments[1], 0, Buffer.alloc(10), 2, true)).toBe(false);
     expect(calls).toEqual(['a', 'b']);
     expect(synced).toEqual([]);
+    const taken = writer.takeDirtySegments();
+    expect(taken).toEqual(segments);
+    // Taken by a group-commit round whose fdatasyncs have not finished: still not synced.
+    expect(await writer.write(segments[1], 10, Buffer.alloc(10), 3, true)).toBe(false);
+    writer.settleSync(taken, true);
+    expect(await writer.write(segments[1], 20, Buffer.alloc(10), 4, true)).toBe(true);
+    expect(synced).toEqual([4]);
+  });
+
+  it('counts the segments of a failed group-commit round as unsynced again', async () => {
+    const { writer, segments } = setup();
+    await writer.write(segments[0], 0, Buffer.alloc(10), 1, false);
+    writer.settleSync(writer.takeDirtySegments(), false);
+    expect(await writer.write(segments[1], 0, Buffer.alloc(10), 2, true)).toBe(false);
     expect(writer.takeDirtySegments()).toEqual(segments);
-    // Once the caller has synced them (taken them), durable writes sync inline again.
-    expect(await writer.write(segments[1], 10, Buffer.alloc(10), 3, true)).toBe(true);
-    expect(synced).toEqual([3]);
   });
 
   it('syncs a group of queued writes once when any of them is durable', async () => {

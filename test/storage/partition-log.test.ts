@@ -183,6 +183,37 @@ describe.each(forEachBackend)('PartitionLog (%s)', (_name, hp) => {
     expect(log.syncCount).toBe(2);
   });
 
+  it('acknowledges a durable append only after a running group-commit round has synced the segment before it', async () => {
+    // A round takes segment A and syncs it slowly; the log rolls to B and a durable append
+    // there must not count as durable on its own fdatasync while A is still unsynced.
+    const events: string[] = [];
+    let fdA = -1;
+    const spy: HotPath = {
+      ...hp,
+      appendFile: async (fd, position, buffers, sync) => {
+        if (fdA < 0 && buffers.length > 0) fdA = fd;
+        if (sync && fd === fdA) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await hp.appendFile(fd, position, buffers, sync);
+          events.push('A synced');
+          return;
+        }
+        return hp.appendFile(fd, position, buffers, sync);
+      },
+    };
+    const temp = tempDir();
+    cleanups.push(temp.cleanup);
+    const log = await PartitionLog.open(temp.dir, { config: { flushPolicy: 'os', segmentBytes: 4096 }, hotpath: spy, logger: quiet });
+    cleanups.unshift(() => log.abandon());
+    await log.append(makeBatch(hp, { records: 2 }));
+    const round = log.flush();
+    await log.append(makeBatch(hp, { valueBytes: 5000 }), { sync: true }).then(() => events.push('durable append acknowledged'));
+    await round;
+    expect(log.segmentCount).toBeGreaterThan(1);
+    expect(events.indexOf('A synced')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('A synced')).toBeLessThan(events.indexOf('durable append acknowledged'));
+  });
+
   it('flushes in the background under the interval policy', async () => {
     const { log } = await openLog({ flushPolicy: 'interval', flushMs: 10 });
     await log.append(makeBatch(hp));
