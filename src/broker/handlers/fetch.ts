@@ -36,10 +36,17 @@ export const fetchHandler: Handler<typeof ApiKey.Fetch> = async (request, contex
   let result = await readAll(request, targets, context);
   const waitMs = Math.min(Math.max(request.maxWaitMs, 0), MAX_WAIT_CAP_MS);
   if (result.bytes < request.minBytes && waitMs > 0 && result.errors === 0) {
-    if (await waitForAppend(logs, waitMs, context.broker.stopping, endOffsetsBefore)) result = await readAll(request, targets, context);
+    if (await waitForAppend(logs, waitMs, context.broker.stopping, endOffsetsBefore)) {
+      giveBackRecords(result.responses, context); // read again: the first read is not sent
+      result = await readAll(request, targets, context);
+    }
   }
   return { ...defaultFetchResponse(), responses: result.responses };
 };
+
+function giveBackRecords(responses: readonly FetchableTopicResponse[], context: RequestContext): void {
+  for (const topic of responses) for (const partition of topic.partitions) if (partition.records) context.broker.fetchMemory.giveBack(partition.records);
+}
 
 function resolveTopic(topic: FetchRequest['topics'][number], context: RequestContext): Topic | undefined {
   return context.apiVersion >= 13 ? context.broker.registry.getById(topic.topicId) : context.broker.registry.get(topic.topic);

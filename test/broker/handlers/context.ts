@@ -8,6 +8,7 @@ import { TopicRegistry } from '../../../src/broker/topic-registry.js';
 import { GroupCoordinator } from '../../../src/group/coordinator.js';
 import { GroupStore } from '../../../src/group/group-store.js';
 import { DEFAULT_COORDINATOR_SETTINGS } from '../../../src/group/settings.js';
+import { ReadBufferPool } from '../../../src/storage/index.js';
 import { decodeResponseFrame, encodeResponseFrame, type ApiKey, type ApiMessages } from '../../../src/protocol/index.js';
 import { jsHotPath } from '../../helpers/backends.js';
 import { tempDir } from '../../helpers/batches.js';
@@ -25,6 +26,8 @@ export interface TestBroker {
   registry: TopicRegistry;
   groups: GroupCoordinator;
   context(apiVersion: number): RequestContext;
+  /** The memory Fetch reads borrow (what the connection gives back after writing, in a real broker). */
+  readonly fetchMemory: ReadBufferPool;
   /** Closes the registry and opens it again from disk, as a restart would. */
   reopen(): Promise<void>;
   /** Closes the registry and removes the data directory. */
@@ -38,8 +41,10 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
   const stopping = new AbortController().signal;
   const openRegistry = () => TopicRegistry.open({ dataDir: config.dataDir, logDefaults: config.log, hotpath: jsHotPath, logger: quietStorage });
   const openGroups = async () => GroupCoordinator.load(await GroupStore.open(config.dataDir, { hotpath: jsHotPath, logger: quietStorage }), DEFAULT_COORDINATOR_SETTINGS, logger);
+  const fetchMemory = new ReadBufferPool(32 * 1024 * 1024);
   const broker: TestBroker = {
     config,
+    fetchMemory,
     dataDir: config.dataDir,
     registry: await openRegistry(),
     groups: await openGroups(),
@@ -47,7 +52,7 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
       apiVersion,
       clientId: 'handler-test',
       connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 50000 },
-      broker: { config, registry: broker.registry, groups: broker.groups, clusterId: TEST_CLUSTER_ID, advertised: ADVERTISED, logger, stopping },
+      broker: { config, registry: broker.registry, groups: broker.groups, clusterId: TEST_CLUSTER_ID, advertised: ADVERTISED, logger, stopping, fetchMemory },
     }),
     reopen: async () => {
       await broker.groups.close();
