@@ -15,7 +15,7 @@ export interface ProducerRecord {
   value: Bytes;
   /** An object (one value per key) or an array (keys may repeat, order kept). */
   headers?: ProducerHeaders;
-  /** Milliseconds since the epoch; now() when missing. */
+  /** Milliseconds since the epoch; when missing, the clock as read once for the whole batch. */
   timestamp?: number;
 }
 
@@ -67,8 +67,9 @@ function encodeUncompressed(records: readonly ProducerRecord[], options: EncodeO
   }
   if (records.length > INT32_MAX) throw new InvalidRecordError(`too many records for one batch: ${records.length}`);
   assertSupportedCompression(options.compression ?? 'none'); // fail before doing any work
-  const now = options.now ?? Date.now;
-  const raw = records.map((record, index) => normalizeRecord(record, index, now));
+  const clock = new BatchClock(options.now ?? Date.now);
+  const raw: RawRecord[] = new Array<RawRecord>(records.length);
+  for (let i = 0; i < records.length; i++) raw[i] = normalizeRecord(records[i], i, clock);
   return hotpath.encodeBatch(raw, batchHeader(options, raw[0].timestamp));
 }
 
@@ -99,11 +100,27 @@ function batchAttributes(options: EncodeOptions): number {
   return attributes;
 }
 
-function normalizeRecord(record: ProducerRecord, index: number, now: () => number): RawRecord {
+/** One reading of the clock per batch, taken when the first record without a timestamp needs it. */
+class BatchClock {
+  private reading = -1;
+
+  constructor(private readonly now: () => number) {}
+
+  read(): number {
+    if (this.reading < 0) this.reading = this.now();
+    return this.reading;
+  }
+}
+
+/** Records without headers all share this one (frozen) array. */
+const NO_HEADERS: readonly RawHeader[] = Object.freeze([]);
+
+// Runs once per record on the producer's path: error messages are built only when thrown.
+function normalizeRecord(record: ProducerRecord, index: number, clock: BatchClock): RawRecord {
   if (record === null || typeof record !== 'object') {
     throw new InvalidRecordError(`record ${index} must be an object, not ${describe(record)}`);
   }
-  const timestamp = record.timestamp ?? now();
+  const timestamp = record.timestamp ?? clock.read();
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new InvalidRecordError(`record ${index}: timestamp must be a non-negative integer of milliseconds, not ${describe(timestamp)}`);
   }
@@ -111,34 +128,38 @@ function normalizeRecord(record: ProducerRecord, index: number, now: () => numbe
     throw new InvalidRecordError(`record ${index}: value is missing (use null for a tombstone)`);
   }
   return {
-    key: toBytes(record.key ?? null, `record ${index}: key`),
-    value: toBytes(record.value, `record ${index}: value`),
+    key: toBytes(record.key ?? null, index, 'key'),
+    value: toBytes(record.value, index, 'value'),
     headers: normalizeHeaders(record.headers, index),
     timestamp,
   };
 }
 
-function normalizeHeaders(headers: ProducerHeaders | undefined, index: number): RawHeader[] {
-  if (headers === undefined || headers === null) return [];
+function normalizeHeaders(headers: ProducerHeaders | undefined, index: number): readonly RawHeader[] {
+  if (headers === undefined || headers === null) return NO_HEADERS;
   if (typeof headers !== 'object') {
     throw new InvalidRecordError(`record ${index}: headers must be an object or an array, not ${describe(headers)}`);
   }
   const pairs = Array.isArray(headers) ? headers : Object.entries(headers).map(([key, value]) => ({ key, value }));
   return pairs.map((header, h) => {
-    const where = `record ${index}: header ${h}`;
     if (header === null || typeof header !== 'object' || typeof header.key !== 'string') {
-      throw new InvalidRecordError(`${where} must be { key: string, value }`);
+      throw new InvalidRecordError(`record ${index}: header ${h} must be { key: string, value }`);
     }
-    if (header.value === undefined) throw new InvalidRecordError(`${where} (${header.key}) has no value (use null)`);
-    return { key: header.key, value: toBytes(header.value, `${where} (${header.key}) value`) };
+    if (header.value === undefined) throw new InvalidRecordError(`record ${index}: header ${h} (${header.key}) has no value (use null)`);
+    const { key, value } = header;
+    if (value !== null && !(value instanceof Uint8Array) && typeof value !== 'string') {
+      throw new InvalidRecordError(`record ${index}: header ${h} (${key}) value must be a string, a Uint8Array or null, not ${describe(value)}`);
+    }
+    return { key, value: toBytes(value, index, 'header value') };
   });
 }
 
-function toBytes(value: Bytes, what: string): Uint8Array | null {
+/** The bytes of record `index`'s key or value (`what`). */
+function toBytes(value: Bytes, index: number, what: string): Uint8Array | null {
   if (value === null) return null;
-  if (typeof value === 'string') return Buffer.from(value, 'utf8');
   if (value instanceof Uint8Array) return value;
-  throw new InvalidRecordError(`${what} must be a string, a Uint8Array or null, not ${describe(value)}`);
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  throw new InvalidRecordError(`record ${index}: ${what} must be a string, a Uint8Array or null, not ${describe(value)}`);
 }
 
 function checkInteger(name: string, value: number, min: number, max: number): number {

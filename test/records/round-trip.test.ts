@@ -52,6 +52,14 @@ for (const hp of backends) {
       expect(batch.records[0].headers.map((h) => [h.key, h.value?.toString('utf8')])).toEqual(headers.map((h) => [h.key, h.value.toString()]));
     });
 
+    it('reads the clock once per batch for the records without a timestamp', () => {
+      let reads = 0;
+      const clock = () => T0 + 100 * ++reads;
+      const batch = onlyBatch(encodeRecordBatch([{ value: 'a' }, { value: 'b', timestamp: T0 + 5 }, { value: 'c' }], { now: clock }, hp), hp);
+      expect(reads).toBe(1);
+      expect(batch.records.map((r) => r.timestamp)).toEqual([T0 + 100, T0 + 5, T0 + 100]);
+    });
+
     it('fills the documented defaults', () => {
       const batch = onlyBatch(encodeRecordBatch([{ value: 'a' }, { value: 'b', timestamp: T0 + 5 }], { now: fixedClock }, hp), hp);
       expect(batch).toMatchObject({
