@@ -88,31 +88,18 @@ inline RecordSlots ReadRecord(const double* slots) {
   return {TimestampSlot(slots[0]), LengthSlot(slots[1]), LengthSlot(slots[2]), LengthSlot(slots[3])};
 }
 
-// Checks a record whose headers' slots start at headers[0] (headersLeft slots remain) and
-// sizes it: its body bytes, and the data bytes it takes (added to *dataBytes). False when
-// malformed: a bad length, a null header key, or more headers than slots.
-bool SizeRecord(const RecordSlots& record, const double* headers, size_t headersLeft,
-                int64_t offsetDelta, int64_t baseTimestamp, size_t* body, uint64_t* dataBytes) {
-  if (record.keyLength == kBadSlot || record.valueLength == kBadSlot || record.headerCount < 0 ||
-      static_cast<uint64_t>(record.headerCount) > headersLeft / kPackedHeaderSlots) {
-    return false;
-  }
+// The exact body size (bytes after the length varint) of a record CheckRecord accepted.
+size_t RecordBodySize(const RecordSlots& record, const double* headers, int64_t offsetDelta,
+                      int64_t baseTimestamp) {
   size_t size = 1;  // attributes
   size += UnsignedVarintSize(ZigZag64(WrappingSubtract(record.timestamp, baseTimestamp)));
   size += VarintSize(offsetDelta);
   size += BytesFieldSize(record.keyLength) + BytesFieldSize(record.valueLength);
   size += VarintSize(record.headerCount);
-  uint64_t bytes = BytesOf(record.keyLength) + BytesOf(record.valueLength);
   for (int64_t h = 0; h < record.headerCount; ++h, headers += kPackedHeaderSlots) {
-    const int64_t keyLength = LengthSlot(headers[0]);
-    const int64_t valueLength = LengthSlot(headers[1]);
-    if (keyLength < 0 || valueLength == kBadSlot) return false;
-    size += BytesFieldSize(keyLength) + BytesFieldSize(valueLength);
-    bytes += BytesOf(keyLength) + BytesOf(valueLength);
+    size += BytesFieldSize(LengthSlot(headers[0])) + BytesFieldSize(LengthSlot(headers[1]));
   }
-  *body = size;
-  *dataBytes += bytes;
-  return true;
+  return size;
 }
 
 // Writes what follows a record's length varint: attributes, timestamp and offset deltas, key,
@@ -132,7 +119,7 @@ uint8_t* WriteRecordBody(uint8_t* p, const RecordSlots& record, const double* he
   return p;
 }
 
-// Writes a record that SizeRecord accepted and whose bytes were found to fit.
+// Writes a record of `body` bytes (RecordBodySize) whose bytes were found to fit.
 uint8_t* WriteRecord(uint8_t* p, const RecordSlots& record, const double* headers, size_t body,
                      int64_t offsetDelta, int64_t baseTimestamp, const uint8_t** data) {
   p = WriteVarint(p, static_cast<int64_t>(body));
@@ -145,8 +132,9 @@ uint8_t* WriteRecord(uint8_t* p, const RecordSlots& record, const double* header
 constexpr uint64_t kMaxRecordOverhead = 36;
 constexpr uint64_t kMaxHeaderOverhead = 10;
 
-// Checks a record's slots like SizeRecord, but bounds its size instead of sizing its varints:
-// stores the data bytes it takes and the most bytes it can encode to. False when malformed.
+// Checks a record's slots and bounds its size instead of sizing its varints: stores the data
+// bytes it takes and the most bytes it can encode to. False when malformed: a bad length, a
+// null header key, or more headers than slots.
 bool CheckRecord(const RecordSlots& record, const double* headers, size_t headersLeft,
                  uint64_t* dataBytes, uint64_t* maxBytes) {
   if (record.keyLength == kBadSlot || record.valueLength == kBadSlot || record.headerCount < 0 ||
@@ -221,9 +209,7 @@ int EncodePackedBatch(const PackedRecords& records, const BatchHeaderInput& head
       next = WriteRecordBodyFirst(p, record, headers, offsetDelta, header.baseTimestamp, &data);
     } else {
       // Tight on room (or absurdly large): size the record exactly first, then write it.
-      size_t body = 0;
-      uint64_t unused = 0;
-      SizeRecord(record, headers, headersLeft, offsetDelta, header.baseTimestamp, &body, &unused);
+      const size_t body = RecordBodySize(record, headers, offsetDelta, header.baseTimestamp);
       // A body beyond int32 cannot be framed; refusing it here also keeps the varint exact.
       if (body > kMaxBatchLength) return kPackedTooLarge;
       if (VarintSize(static_cast<int64_t>(body)) + body > room) return kPackedNoRoom;

@@ -40,7 +40,9 @@ export async function fetchFromLeaders(cluster: Cluster, sends: readonly FetchSe
   const byLeader = new Map<number, FetchSent[]>();
   for (const sent of sends) {
     const { nodeId } = await cluster.leaderFor(sent.target.topic, sent.target.partition);
-    byLeader.set(nodeId, [...(byLeader.get(nodeId) ?? []), sent]);
+    const group = byLeader.get(nodeId);
+    if (group === undefined) byLeader.set(nodeId, [sent]);
+    else group.push(sent);
   }
   const answers = await Promise.all(
     [...byLeader].map(async ([nodeId, group]) => {

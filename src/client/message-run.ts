@@ -4,7 +4,7 @@
 // holds thousands of messages for as long as the application takes to go through them; as
 // objects they survived every young-generation collection meanwhile and were copied by each
 // (a quarter of a fast consumer's time went to that); as a Float64Array they are not scanned.
-import { bytesAt, type DecodedHeader } from '../records/index.js';
+import { bytesAt, NO_DECODED_HEADERS, type DecodedHeader } from '../records/index.js';
 
 export interface ConsumedMessage {
   readonly topic: string;
@@ -21,7 +21,6 @@ export interface ConsumedMessage {
 /** Slots per message: offset, timestamp, section, key start, key length, value start, value length, headers. */
 const SLOTS = 8;
 const INITIAL_MESSAGES = 64;
-const NO_HEADERS: readonly DecodedHeader[] = Object.freeze([]);
 
 export class MessageRun {
   private slots = new Float64Array(INITIAL_MESSAGES * SLOTS);
@@ -55,7 +54,7 @@ export class MessageRun {
       offset: s[at],
       key: bytesAt(section, s[at + 3], s[at + 4]),
       value: bytesAt(section, s[at + 5], s[at + 6]),
-      headers: headerIndex < 0 ? NO_HEADERS : this.headerLists[headerIndex],
+      headers: headerIndex < 0 ? NO_DECODED_HEADERS : this.headerLists[headerIndex],
       timestamp: s[at + 1],
     };
   }

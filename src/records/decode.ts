@@ -116,7 +116,7 @@ class PlainRecords implements RecordVisitor {
 }
 
 /** Records without headers all get this one (frozen) array. */
-const NO_HEADERS: readonly DecodedHeader[] = Object.freeze([]);
+export const NO_HEADERS: readonly DecodedHeader[] = Object.freeze([]);
 
 /** Walks the batches back to back in buf, telling `visitor` of each batch and record (decodeRecordBatches' rules). */
 export function visitRecordBatches(buf: Buffer, visitor: RecordVisitor, options: DecodeOptions = {}): void {

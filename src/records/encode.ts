@@ -127,12 +127,11 @@ function normalizeRecord(record: ProducerRecord, index: number, clock: BatchCloc
   if (record.value === undefined) {
     throw new InvalidRecordError(`record ${index}: value is missing (use null for a tombstone)`);
   }
-  return {
-    key: toBytes(record.key ?? null, index, 'key'),
-    value: toBytes(record.value, index, 'value'),
-    headers: normalizeHeaders(record.headers, index),
-    timestamp,
-  };
+  const key = toBytes(record.key ?? null);
+  if (key === undefined) throw notBytes(`record ${index}: key`, record.key);
+  const value = toBytes(record.value);
+  if (value === undefined) throw notBytes(`record ${index}: value`, record.value);
+  return { key, value, headers: normalizeHeaders(record.headers, index), timestamp };
 }
 
 function normalizeHeaders(headers: ProducerHeaders | undefined, index: number): readonly RawHeader[] {
@@ -146,20 +145,22 @@ function normalizeHeaders(headers: ProducerHeaders | undefined, index: number): 
       throw new InvalidRecordError(`record ${index}: header ${h} must be { key: string, value }`);
     }
     if (header.value === undefined) throw new InvalidRecordError(`record ${index}: header ${h} (${header.key}) has no value (use null)`);
-    const { key, value } = header;
-    if (value !== null && !(value instanceof Uint8Array) && typeof value !== 'string') {
-      throw new InvalidRecordError(`record ${index}: header ${h} (${key}) value must be a string, a Uint8Array or null, not ${describe(value)}`);
-    }
-    return { key, value: toBytes(value, index, 'header value') };
+    const value = toBytes(header.value);
+    if (value === undefined) throw notBytes(`record ${index}: header ${h} (${header.key}) value`, header.value);
+    return { key: header.key, value };
   });
 }
 
-/** The bytes of record `index`'s key or value (`what`). */
-function toBytes(value: Bytes, index: number, what: string): Uint8Array | null {
+/** The bytes of a key or value; undefined when it is none of the Bytes types (the caller says where). */
+function toBytes(value: Bytes): Uint8Array | null | undefined {
   if (value === null) return null;
   if (value instanceof Uint8Array) return value;
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  throw new InvalidRecordError(`record ${index}: ${what} must be a string, a Uint8Array or null, not ${describe(value)}`);
+  return undefined;
+}
+
+function notBytes(what: string, value: unknown): InvalidRecordError {
+  return new InvalidRecordError(`${what} must be a string, a Uint8Array or null, not ${describe(value)}`);
 }
 
 function checkInteger(name: string, value: number, min: number, max: number): number {

@@ -1,7 +1,7 @@
 // The records layer: encoding, decoding, compression and validation of Kafka v2 record batches.
 export { encodeRecordBatch, encodeRecordBatchAsync, InvalidRecordError } from './encode.js';
 export type { Bytes, EncodeOptions, ProducerHeaders, ProducerRecord } from './encode.js';
-export { bytesAt, decodeRecordBatches, visitRecordBatches, CorruptRecordError } from './decode.js';
+export { bytesAt, decodeRecordBatches, visitRecordBatches, CorruptRecordError, NO_HEADERS as NO_DECODED_HEADERS } from './decode.js';
 export type { DecodedBatch, DecodedBatchHeader, DecodedHeader, DecodedRecord, DecodeOptions, RecordVisitor } from './decode.js';
 export {
   assertSupportedCompression,

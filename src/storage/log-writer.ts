@@ -3,9 +3,9 @@
 // running goes out in the next single appendFile call (one writev on the thread pool). When an
 // append in that group wants durability and the segment is the only one with unsynced writes
 // (none elsewhere waits for a sync, nor is being synced by a group-commit round that has not
-// finished), the same call fdatasyncs too: one trip to the thread pool instead of a write and then a sync
-// (a quarter of a lone acks=all append's time), and the appends that queue up meanwhile share
-// the next such call, which makes it a group commit of its own.
+// finished), the same call fdatasyncs too: one trip to the thread pool instead of a write and
+// then a sync (a quarter of a lone acks=all append's time). Appends that queue up meanwhile
+// share the next such call, which makes it a group commit of its own.
 import type { HotPath } from '../hotpath/types.js';
 import type { Segment } from './segment.js';
 
