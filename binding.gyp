@@ -5,6 +5,8 @@
       "sources": [
         "native/addon.cc",
         "native/crc32c.cc",
+        "native/crc32c_avx512.cc",
+        "native/crc32c_sse42.cc",
         "native/encode_binding.cc",
         "native/record_batch.cc",
         "native/record_batch_encode.cc",

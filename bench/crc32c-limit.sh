@@ -3,5 +3,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 out="${TMPDIR:-/tmp}/sluice-crc32c-limit"
-g++ -O3 -std=c++17 -Wall -Wextra -o "$out" bench/crc32c-limit.cc native/crc32c.cc
-"$out"
+g++ -O3 -std=c++17 -Wall -Wextra -o "$out" bench/crc32c-limit.cc native/crc32c.cc native/crc32c_sse42.cc native/crc32c_avx512.cc
+"$out" "$@"

@@ -89,7 +89,7 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
   exports.Set("lookupOffsetIndex",
               Napi::Function::New(env, LookupOffsetIndexBinding, "lookupOffsetIndex"));
   exports.Set("lookupTimeIndex", Napi::Function::New(env, LookupTimeIndexBinding, "lookupTimeIndex"));
-  exports.Set("hardwareCrc", Napi::Boolean::New(env, Crc32cHardwareActive()));
+  exports.Set("crcKernel", Napi::String::New(env, Crc32cKernelName()));
   return exports;
 }
 

@@ -28,15 +28,9 @@ export function loadNativeBackend(): HotPath {
   return checkedNative;
 }
 
-function crcFlavour(): string {
-  if (!choice.hardwareCrc) return 'software CRC32C';
-  if (process.arch === 'x64' || process.arch === 'ia32') return 'SSE4.2 CRC32C';
-  return 'hardware CRC32C';
-}
-
-/** One line for the broker's start-up log, e.g. "native (SSE4.2 CRC32C)". */
+/** One line for the broker's start-up log, e.g. "native (CRC32C avx512-vpclmulqdq)". */
 export function describeBackend(): string {
-  if (choice.backend === 'native') return `native (${crcFlavour()})`;
+  if (choice.backend === 'native') return `native (CRC32C ${choice.crcKernel ?? 'unknown'})`;
   if (nativeLoadError === NATIVE_DISABLED_REASON) return `js (native ${NATIVE_DISABLED_REASON})`;
   return `js (native unavailable: ${nativeLoadError})`;
 }

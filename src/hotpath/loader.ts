@@ -13,8 +13,8 @@ import { BatchStatus, VALIDATE_RESULT_SLOTS, type BackendName, type HotPath, typ
 /** A loaded, self-checked addon (raw kernels: no argument checks). */
 export interface NativeBackend {
   readonly hotpath: HotPath;
-  /** The addon computes CRC32C with CPU instructions (SSE4.2 / ARMv8 CRC) rather than tables. */
-  readonly hardwareCrc: boolean;
+  /** The CRC32C kernel the addon chose for this CPU: "avx512-vpclmulqdq", "sse4.2" or "table". */
+  readonly crcKernel: string;
 }
 
 export interface BackendChoice {
@@ -23,7 +23,8 @@ export interface BackendChoice {
   readonly hotpath: HotPath;
   /** Why native is not active; null when it is. */
   readonly nativeLoadError: string | null;
-  readonly hardwareCrc: boolean;
+  /** The native CRC32C kernel, or null on the js backend (which uses the crc-32 package). */
+  readonly crcKernel: string | null;
 }
 
 export const NATIVE_DISABLED_REASON = 'disabled by SLUICE_NATIVE=0';
@@ -43,14 +44,14 @@ export function reasonOf(error: unknown): string {
  * self-checked addon or throws why not. Throws only when native is required and unavailable.
  */
 export function chooseBackend(setting: string | undefined, tryLoadNative: () => NativeBackend): BackendChoice {
-  if (setting === '0') return { backend: 'js', hotpath: jsBackend, nativeLoadError: NATIVE_DISABLED_REASON, hardwareCrc: false };
+  if (setting === '0') return { backend: 'js', hotpath: jsBackend, nativeLoadError: NATIVE_DISABLED_REASON, crcKernel: null };
   try {
     const native = tryLoadNative();
-    return { backend: 'native', hotpath: native.hotpath, nativeLoadError: null, hardwareCrc: native.hardwareCrc };
+    return { backend: 'native', hotpath: native.hotpath, nativeLoadError: null, crcKernel: native.crcKernel };
   } catch (error) {
     const reason = reasonOf(error);
     if (setting === '1') throw new Error(`SLUICE_NATIVE=1 but the native hot path is unavailable: ${reason}`, { cause: error });
-    return { backend: 'js', hotpath: jsBackend, nativeLoadError: reason, hardwareCrc: false };
+    return { backend: 'js', hotpath: jsBackend, nativeLoadError: reason, crcKernel: null };
   }
 }
 
@@ -84,7 +85,7 @@ export function adaptAddon(exports: unknown): NativeBackend {
     if (typeof addon[name] !== 'function') throw new Error(`the addon does not export a function ${name}`);
   }
   const encodeBatch = encoderOf(addon);
-  if (typeof addon.hardwareCrc !== 'boolean') throw new Error('the addon does not export hardwareCrc');
+  if (typeof addon.crcKernel !== 'string' || addon.crcKernel === '') throw new Error('the addon does not export crcKernel');
   const kernels = addon as unknown as Kernels;
   const hotpath: HotPath = Object.freeze({
     backend: 'native',
@@ -95,13 +96,14 @@ export function adaptAddon(exports: unknown): NativeBackend {
     lookupOffsetIndex: kernels.lookupOffsetIndex,
     lookupTimeIndex: kernels.lookupTimeIndex,
   });
-  return { hotpath, hardwareCrc: addon.hardwareCrc };
+  return { hotpath, crcKernel: addon.crcKernel };
 }
 
-// Known vectors for the self-check: the CRC-32C check value, and a small batch exercising a
-// null key, a null value, a header and a negative timestamp delta.
+// Known vectors for the self-check: the CRC-32C check value, 4 KiB of varied bytes, and a small
+// batch exercising a null key, a null value, a header and a negative timestamp delta.
 const CRC32C_CHECK_INPUT = '123456789';
 const CRC32C_CHECK_VALUE = 0xe3069283;
+const CRC32C_LONG_SAMPLE = Buffer.from(Array.from({ length: 4102 }, (_, i) => (i * 131 + (i >> 7)) & 0xff));
 const SAMPLE_RECORDS: readonly RawRecord[] = [
   { key: null, value: Buffer.from('value'), headers: [{ key: 'trace', value: Buffer.from('ü') }], timestamp: 1_700_000_000_000 },
   { key: Buffer.from('key'), value: null, headers: [{ key: 'h', value: null }], timestamp: 1_699_999_999_000 },
@@ -132,6 +134,11 @@ function validationOutcome(hotpath: HotPath, buf: Buffer): string {
 export function selfCheck(candidate: HotPath, reference: HotPath = jsBackend): void {
   const crc = candidate.crc32c(Buffer.from(CRC32C_CHECK_INPUT), 0);
   if (crc !== CRC32C_CHECK_VALUE) throw new Error(`self-check failed: crc32c("123456789") = ${hex(crc)}, expected ${hex(CRC32C_CHECK_VALUE)}`);
+  // Long, misaligned and odd-sized, so that a vector kernel's main loop, head and tail all run.
+  const long = CRC32C_LONG_SAMPLE.subarray(3);
+  if (candidate.crc32c(long, 0x5eed) !== reference.crc32c(long, 0x5eed)) {
+    throw new Error(`self-check failed: crc32c of a ${long.length.toLocaleString('en-US')}-byte sample differs from the TypeScript backend`);
+  }
   const expected = reference.encodeBatch(SAMPLE_RECORDS, SAMPLE_HEADER);
   const actual = candidate.encodeBatch(SAMPLE_RECORDS, SAMPLE_HEADER);
   if (!Buffer.isBuffer(actual) || !actual.equals(expected)) throw new Error('self-check failed: encodeBatch differs from the TypeScript backend');

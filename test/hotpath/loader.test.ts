@@ -12,7 +12,7 @@ import { adaptAddon, chooseBackend, NATIVE_DISABLED_REASON, packageRoot, selfChe
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** A stand-in addon: the js kernels under the native name. */
-const fakeNative: NativeBackend = { hotpath: { ...jsBackend, backend: 'native' }, hardwareCrc: true };
+const fakeNative: NativeBackend = { hotpath: { ...jsBackend, backend: 'native' }, crcKernel: 'sse4.2' };
 const loads = (): NativeBackend => fakeNative;
 const fails = (): NativeBackend => {
   throw new Error('No native build was found for platform=linux\n    loaded from: /somewhere\n');
@@ -30,7 +30,7 @@ describe('chooseBackend', () => {
   });
 
   it('unset: picks native when it loads', () => {
-    expect(chooseBackend(undefined, loads)).toMatchObject({ backend: 'native', hotpath: fakeNative.hotpath, nativeLoadError: null, hardwareCrc: true });
+    expect(chooseBackend(undefined, loads)).toMatchObject({ backend: 'native', hotpath: fakeNative.hotpath, nativeLoadError: null, crcKernel: 'sse4.2' });
   });
 
   it('unset: falls back to js and keeps the reason, on one line', () => {
@@ -52,19 +52,19 @@ describe('chooseBackend', () => {
 });
 
 describe('adaptAddon', () => {
-  const exports = { ...jsBackend, hardwareCrc: false };
+  const exports = { ...jsBackend, crcKernel: 'table' };
 
-  it('binds the six kernels and hardwareCrc', () => {
+  it('binds the six kernels and crcKernel', () => {
     const adapted = adaptAddon(exports);
-    expect(adapted.hardwareCrc).toBe(false);
+    expect(adapted.crcKernel).toBe('table');
     expect(adapted.hotpath.backend).toBe('native');
     expect(adapted.hotpath.crc32c(Buffer.from('123456789'), 0)).toBe(0xe3069283);
   });
 
-  it('rejects exports missing a kernel or hardwareCrc', () => {
+  it('rejects exports missing a kernel or crcKernel', () => {
     const { lookupTimeIndex: _dropped, ...withoutKernel } = exports;
     expect(() => adaptAddon(withoutKernel)).toThrow(/lookupTimeIndex/);
-    expect(() => adaptAddon({ ...jsBackend })).toThrow(/hardwareCrc/);
+    expect(() => adaptAddon({ ...jsBackend })).toThrow(/crcKernel/);
     expect(() => adaptAddon(undefined)).toThrow(/no object/);
   });
 });
@@ -77,6 +77,11 @@ describe('selfCheck', () => {
   it('fails a backend with a wrong CRC', () => {
     const wrongCrc: HotPath = { ...jsBackend, crc32c: (data, init) => (jsBackend.crc32c(data, init) ^ 1) >>> 0 };
     expect(() => selfCheck(wrongCrc)).toThrow(/crc32c\("123456789"\) = 0xe3069282/);
+  });
+
+  it('fails a backend whose CRC is wrong only on long inputs (where vector kernels take over)', () => {
+    const wrongWhenLong: HotPath = { ...jsBackend, crc32c: (data, init) => (jsBackend.crc32c(data, init) ^ (data.length >= 512 ? 1 : 0)) >>> 0 };
+    expect(() => selfCheck(wrongWhenLong)).toThrow(/crc32c of a 4,099-byte sample differs/);
   });
 
   it('fails a backend whose encoder differs by one byte', () => {
@@ -108,7 +113,7 @@ describe('the active backend', () => {
     expect(line).not.toContain('\n');
     if (backend === 'native') {
       expect(nativeLoadError).toBeNull();
-      expect(line).toMatch(/^native \(.*CRC32C\)$/);
+      expect(line).toMatch(/^native \(CRC32C (avx512-vpclmulqdq|sse4\.2|table)\)$/);
     } else {
       expect(nativeLoadError).toEqual(expect.any(String));
       expect(line).toMatch(/^js \(native /);
@@ -136,7 +141,7 @@ describe('loading in a child process', () => {
   it.skipIf(nativeHotPath === null)('unset: picks the built addon', () => {
     const child = loadInChild({});
     expect(child.stderr).toBe('');
-    expect(JSON.parse(child.stdout)).toEqual({ backend: 'native', line: expect.stringMatching(/^native \((SSE4\.2|ARMv8|hardware|software) CRC32C\)$/) });
+    expect(JSON.parse(child.stdout)).toEqual({ backend: 'native', line: expect.stringMatching(/^native \(CRC32C (avx512-vpclmulqdq|sse4\.2|table)\)$/) });
   });
 
   it('SLUICE_NATIVE=0 gives js', () => {

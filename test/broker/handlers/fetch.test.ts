@@ -19,6 +19,7 @@ afterEach(async () => {
 describe('fetch handler', () => {
   it('gives back the memory of a long poll read it does not send', async () => {
     const topic = await broker.registry.create('polled', 1);
+    if (topic === null) throw new Error('the topic was not created');
     const log = topic.logs[0];
     await log.append(makeBatch(jsHotPath, { records: 100, valueBytes: 1000 })); // ~100 KiB: a pooled read
     const request = {
