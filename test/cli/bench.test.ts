@@ -128,8 +128,10 @@ describe('bench report', () => {
     const jsonFile = join(dir, 'e2e.json');
     const svgFile = writeReportFiles(jsonFile, newReport(PROFILES.tiny, twoRuns(), []));
     expect(svgFile).toBe(join(dir, 'e2e.svg'));
-    const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as { runs: BackendRun[]; targets: unknown[]; machine: { cores: number } };
+    const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as { runs: BackendRun[]; targets: unknown[]; machine: { cores: number }; settings: { endToEnd: { warmupMs: number; durationMs: number } } };
     expect(json.runs.map((r) => r.name)).toEqual(['native', 'js']);
+    // The latency workload states its own warm-up and measured time.
+    expect(json.settings.endToEnd).toMatchObject({ warmupMs: PROFILES.tiny.endToEndWarmupMs, durationMs: PROFILES.tiny.endToEndDurationMs });
     expect(json.runs[0].client?.produce).toHaveLength(PROFILES.tiny.producerCases.length);
     expect(json.targets).toHaveLength(10);
     expect(json.machine.cores).toBeGreaterThan(0);

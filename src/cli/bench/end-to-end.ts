@@ -23,7 +23,7 @@ export async function runEndToEnd(client: Client, profile: BenchProfile, brokerC
     const producer = client.producer({ acks, lingerMs, allowAutoTopicCreation: false });
     const consumer = client.consumer({ maxWaitMs: consumerMaxWaitMs });
     consumer.assign([{ topic, partition: 0, offset: 0 }]);
-    const window = new MeasurementWindow(profile.warmupMs, profile.durationMs);
+    const window = new MeasurementWindow(profile.endToEndWarmupMs, profile.endToEndDurationMs);
     const cpu = cpuDuringWindow(window, brokerCpu);
     const latencies: number[] = [];
     let received = 0;

@@ -28,7 +28,7 @@ export function settingsOf(profile: BenchProfile): Record<string, unknown> {
     producer: PRODUCER_SETTINGS,
     producerMeaning: 'N producers = N Producer instances with one connection each, each with ceil(sendsInFlight / N) send loops; each send() goes to one partition, the next send to the next partition',
     consumer: { ...CONSUMER_SETTINGS, logBytes: profile.consumeLogBytes },
-    endToEnd: END_TO_END_SETTINGS,
+    endToEnd: { ...END_TO_END_SETTINGS, warmupMs: profile.endToEndWarmupMs, durationMs: profile.endToEndDurationMs },
     units: 'MB = 10^6 bytes (throughput), MiB = 2^20 bytes (memory); throughput counts value bytes only',
   };
 }
