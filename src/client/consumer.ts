@@ -19,8 +19,8 @@ import { FetchRounds } from './fetch-round.js';
 import type { FetchSettings } from './fetcher.js';
 import type { OffsetToCommit, TopicPartitionOffset } from './group-commit.js';
 import { CoordinatorLink } from './group-coordinator.js';
-import { GroupMember, type MemberHost } from './group-member.js';
-import { resolveGroupOptions } from './group-options.js';
+import { GroupMember } from './group-member.js';
+import { resolveGroupOptions, type MemberHost } from './group-options.js';
 import { MessageBuffer } from './message-buffer.js';
 import { PartitionStates, type OffsetSpec, type PartitionState, type TopicPartition } from './partition-states.js';
 

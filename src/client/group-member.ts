@@ -11,30 +11,16 @@
 // committed before they go. ILLEGAL_GENERATION and UNKNOWN_MEMBER_ID mean the partitions are
 // already someone else's: they go without a commit (UNKNOWN_MEMBER_ID also drops the member id).
 import { ErrorCode } from '../protocol/index.js';
-import type { Assignment } from './consumer.js';
 import { decodeAssignment, encodeSubscription } from '../protocol/consumer-protocol.js';
 import { KafkaClientError, isRetriable } from './errors.js';
-import { commitOffsets, fetchCommittedOffsets, OUTSIDE_THE_GROUP, type CommitIdentity, type OffsetToCommit, type TopicPartitionOffset } from './group-commit.js';
+import { commitOffsets, fetchCommittedOffsets, OUTSIDE_THE_GROUP, type CommitIdentity, type OffsetToCommit } from './group-commit.js';
 import type { CoordinatorLink } from './group-coordinator.js';
 import { assignAsLeader, type LeaderView, type MemberAssignment } from './group-leader.js';
-import type { ResolvedGroupOptions } from './group-options.js';
+import type { MemberHost, ResolvedGroupOptions } from './group-options.js';
 import { joinGroup, heartbeat, leaveGroup, syncGroup, type JoinOutcome, type MemberIdentity } from './group-requests.js';
-import { Alarm, partitionCountsOf, sameCounts, tpKey } from './group-util.js';
+import { Alarm, generationVerdict, partitionCountsOf, sameCounts, tpKey } from './group-util.js';
 import type { TopicPartition } from './partition-states.js';
 import { backoffDelay } from './retry.js';
-
-/** What the member needs from its consumer. */
-export interface MemberHost {
-  /** Stop handing out messages (while listeners run and positions are committed) and start again. */
-  hold(): void;
-  release(): void;
-  /** Replace the consumer's partitions; a missing offset means autoOffsetReset. */
-  assign(assignments: readonly Assignment[]): void;
-  /** The position (next offset to hand out) of every assigned partition that has one. */
-  positions(): TopicPartitionOffset[];
-  /** The membership failed for good; the consumer's iterator throws this. */
-  fail(error: unknown): void;
-}
 
 interface StableGeneration {
   readonly generationId: number;
@@ -288,22 +274,10 @@ export class GroupMember {
    * any other code, which the caller deals with (FENCED_INSTANCE_ID from a heartbeat is fatal).
    */
   private reactToMembershipCode(code: number): boolean {
-    switch (code) {
-      case ErrorCode.NONE:
-        return true;
-      case ErrorCode.REBALANCE_IN_PROGRESS:
-        this.requestRejoin(false);
-        return true;
-      case ErrorCode.ILLEGAL_GENERATION:
-        this.requestRejoin(true);
-        return true;
-      case ErrorCode.UNKNOWN_MEMBER_ID:
-        this.memberId = '';
-        this.requestRejoin(true);
-        return true;
-      default:
-        return false;
-    }
+    const verdict = generationVerdict(code);
+    if (verdict === 'unknown-member') this.memberId = '';
+    if (verdict !== null && verdict !== 'current') this.requestRejoin(verdict !== 'rejoin');
+    return verdict !== null;
   }
 
   private requestRejoin(partitionsLost: boolean): void {

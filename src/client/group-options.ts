@@ -1,5 +1,7 @@
 // What a consumer that joins a group can be told, with Kafka's defaults, checked once up front.
 import { resolveAssignors, type AssignorName, type PartitionAssignor } from './group-assignors.js';
+import type { Assignment } from './consumer.js';
+import type { TopicPartitionOffset } from './group-commit.js';
 import type { TopicPartition } from './partition-states.js';
 
 /** Awaited; may commit (consumer.commit()) before the partitions go. */
@@ -67,4 +69,17 @@ export function resolveGroupOptions(options: GroupOptions & { groupId: string })
   }
   if (resolved.heartbeatIntervalMs >= resolved.sessionTimeoutMs) throw new RangeError('heartbeatIntervalMs must be lower than sessionTimeoutMs');
   return resolved;
+}
+
+/** What the member needs from its consumer. */
+export interface MemberHost {
+  /** Stop handing out messages (while listeners run and positions are committed) and start again. */
+  hold(): void;
+  release(): void;
+  /** Replace the consumer's partitions; a missing offset means autoOffsetReset. */
+  assign(assignments: readonly Assignment[]): void;
+  /** The position (next offset to hand out) of every assigned partition that has one. */
+  positions(): TopicPartitionOffset[];
+  /** The membership failed for good; the consumer's iterator throws this. */
+  fail(error: unknown): void;
 }

@@ -1,4 +1,5 @@
-// Small helpers of the group member: an interruptible sleep, partition counts from metadata.
+// Small helpers of the group member: an interruptible sleep, partition counts from metadata,
+// what a heartbeat's or commit's error code says about the generation.
 import { ErrorCode } from '../protocol/index.js';
 import type { Cluster } from './cluster.js';
 import type { TopicPartition } from './partition-states.js';
@@ -46,4 +47,25 @@ export function sameCounts(a: ReadonlyMap<string, number>, b: ReadonlyMap<string
 
 export function tpKey(tp: TopicPartition): string {
   return `${tp.topic}\u0000${tp.partition}`;
+}
+
+/**
+ * What a code from a heartbeat or a commit says about the member's generation: still current;
+ * over but still ours to rejoin with (REBALANCE_IN_PROGRESS: owned partitions are committed
+ * before they go); lost (ILLEGAL_GENERATION: the partitions are someone else's already); or lost
+ * with the member id (UNKNOWN_MEMBER_ID). null for any other code, which the caller handles.
+ */
+export function generationVerdict(code: number): 'current' | 'rejoin' | 'lost' | 'unknown-member' | null {
+  switch (code) {
+    case ErrorCode.NONE:
+      return 'current';
+    case ErrorCode.REBALANCE_IN_PROGRESS:
+      return 'rejoin';
+    case ErrorCode.ILLEGAL_GENERATION:
+      return 'lost';
+    case ErrorCode.UNKNOWN_MEMBER_ID:
+      return 'unknown-member';
+    default:
+      return null;
+  }
 }
