@@ -40,6 +40,8 @@ constexpr size_t kVector = 64;
 constexpr size_t kStride = 4 * kVector;  // four accumulators, one loop step
 // Below this the setup and the final reductions cost more than the three-stream kernel.
 constexpr size_t kMinimumLength = 512;
+// After at most kVector - 1 bytes of head, FoldSteps needs a whole step left.
+static_assert(kMinimumLength >= kStride + kVector - 1, "FoldSteps could run short of a step");
 
 constexpr FoldConstants kFoldStride = FoldBy(kStride);
 constexpr FoldConstants kFold3Vectors = FoldBy(3 * kVector);

@@ -85,7 +85,7 @@ export function adaptAddon(exports: unknown): NativeBackend {
     if (typeof addon[name] !== 'function') throw new Error(`the addon does not export a function ${name}`);
   }
   const encodeBatch = encoderOf(addon);
-  if (typeof addon.crcKernel !== 'string' || addon.crcKernel === '') throw new Error('the addon does not export crcKernel');
+  const crcKernel = crcKernelOf(addon);
   const kernels = addon as unknown as Kernels;
   const hotpath: HotPath = Object.freeze({
     backend: 'native',
@@ -96,7 +96,14 @@ export function adaptAddon(exports: unknown): NativeBackend {
     lookupOffsetIndex: kernels.lookupOffsetIndex,
     lookupTimeIndex: kernels.lookupTimeIndex,
   });
-  return { hotpath, crcKernel: addon.crcKernel };
+  return { hotpath, crcKernel };
+}
+
+/** The kernel's name; an addon built before crcKernel existed says only hardwareCrc. */
+function crcKernelOf(addon: Record<string, unknown>): string {
+  if (typeof addon.crcKernel === 'string' && addon.crcKernel !== '') return addon.crcKernel;
+  if (typeof addon.hardwareCrc === 'boolean') return addon.hardwareCrc ? 'hardware' : 'table';
+  throw new Error('the addon does not export crcKernel');
 }
 
 // Known vectors for the self-check: the CRC-32C check value, 4 KiB of varied bytes, and a small

@@ -65,6 +65,11 @@ describe('adaptAddon', () => {
     const { lookupTimeIndex: _dropped, ...withoutKernel } = exports;
     expect(() => adaptAddon(withoutKernel)).toThrow(/lookupTimeIndex/);
     expect(() => adaptAddon({ ...jsBackend })).toThrow(/crcKernel/);
+  });
+
+  it('names the kernel of an addon built before crcKernel from its hardwareCrc', () => {
+    expect(adaptAddon({ ...jsBackend, hardwareCrc: true }).crcKernel).toBe('hardware');
+    expect(adaptAddon({ ...jsBackend, hardwareCrc: false }).crcKernel).toBe('table');
     expect(() => adaptAddon(undefined)).toThrow(/no object/);
   });
 });
