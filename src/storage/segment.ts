@@ -186,9 +186,11 @@ export class Segment {
     if (start >= end) return null;
     const window = await readRange(this.fd, start, Math.min(end - start, maxBytes + 2 * this.config.indexIntervalBytes + BATCH_HEADER_BYTES), memory);
     const found = findInWindow(window, start, offset, maxBytes, minOneBatch, end);
-    if (found !== undefined && found !== null && found.length > 0) return found;
+    // Batches found are a view of the window, which the caller gives back; otherwise it goes
+    // back now, and an empty answer gets a Buffer of its own rather than a view holding it.
+    if (found != null && found.length > 0) return found;
     memory.giveBack(window);
-    return found?.length === 0 ? Buffer.alloc(0) : found;
+    return found == null ? found : Buffer.alloc(0);
   }
 
   private async readWholeBatches(position: number, firstSize: number, maxBytes: number, minOneBatch: boolean, end: number, memory: ReadMemory): Promise<Buffer> {
