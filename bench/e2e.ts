@@ -28,7 +28,7 @@ import type { BackendRun, ClientResults, ProcessResults, ProducerResult } from '
 import { describeBackend } from '../src/hotpath/index.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
-const BROKER_MAIN = path.resolve(path.dirname(SCRIPT), '../dist/cli/sluice.mjs');
+const BROKER_MAIN = path.resolve(path.dirname(SCRIPT), '../dist/cli/sluice.cjs');
 const RSS_SAMPLE_MS = 50;
 const BACKENDS = ['native', 'js'] as const;
 type Backend = (typeof BACKENDS)[number];

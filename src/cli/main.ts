@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The `sluice` command.
 import { Command } from 'commander';
 import { registerBenchCommand } from './bench-command.js';

@@ -55,7 +55,7 @@ export function chooseBackend(setting: string | undefined, tryLoadNative: () => 
   }
 }
 
-/** The package root: src/hotpath/loader.ts, dist/hotpath/loader.js and the bundled CLI dist/cli/sluice.mjs all sit two levels below it. */
+/** The package root: src/hotpath/loader.ts, dist/hotpath/loader.js and the bundled CLI dist/cli/sluice-main.cjs all sit two levels below it. */
 export function packageRoot(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 }

@@ -9,8 +9,8 @@ import { tempDir } from '../helpers/batches.js';
 import { RawClient } from '../helpers/raw-client.js';
 
 const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
-/** The `bin`: one bundled file, built by `npm run build:ts` (and so by `npm ci`'s prepare). */
-const BUNDLE = join(import.meta.dirname, '../../dist/cli/sluice.mjs');
+/** The `bin`, which runs the CLI bundled into one file; both built by `npm run build:ts` (and so by `npm ci`'s prepare). */
+const BIN = join(import.meta.dirname, '../../dist/cli/sluice.cjs');
 
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}, entry: string[] = ['--import', 'tsx', MAIN]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [...entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,11 +45,11 @@ describe('sluice broker', () => {
 
   it('is the package bin, bundled into one file, and serves from it', async () => {
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { bin: Record<string, string> };
-    expect(pkg.bin.sluice).toBe('./dist/cli/sluice.mjs');
-    expect(existsSync(BUNDLE), 'dist/cli/sluice.mjs is missing: run npm run build:ts').toBe(true);
+    expect(pkg.bin.sluice).toBe('./dist/cli/sluice.cjs');
+    expect(existsSync(BIN), 'dist/cli/sluice.cjs is missing: run npm run build:ts').toBe(true);
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const run = runCli(['broker', '--port', '0', '--data', dir, '--log-level', 'warn'], {}, [BUNDLE]);
+    const run = runCli(['broker', '--port', '0', '--data', dir, '--log-level', 'warn'], {}, [BIN]);
     cleanups.push(() => run.child.kill('SIGKILL'));
     await expect.poll(() => run.output(), { timeout: 15_000 }).toMatch(/listening on 127\.0\.0\.1:(\d+)/);
     expect(run.output()).toMatch(/backend: (native|js)/);

@@ -77,7 +77,7 @@ export async function timeToAccepting(start: () => SpawnedProcess, timeoutMs = 3
   const deadline = started + timeoutMs;
   for (;;) {
     if (spawned.child.exitCode !== null) throw new Error(`exited with ${spawned.child.exitCode} before accepting: ${spawned.output()}${spawned.errorOutput()}`);
-    if (await probeOnce(spawned.port)) return { ms: performance.now() - started, process: spawned };
+    if (await answersApiVersions(spawned.port)) return { ms: performance.now() - started, process: spawned };
     if (performance.now() > deadline) {
       await spawned.stop();
       throw new Error(`not accepting after ${timeoutMs} ms: ${spawned.output()}${spawned.errorOutput()}`);
@@ -87,7 +87,7 @@ export async function timeToAccepting(start: () => SpawnedProcess, timeoutMs = 3
 }
 
 /** One connect + ApiVersions round trip; false when the port does not accept yet. */
-function probeOnce(port: number): Promise<boolean> {
+export function answersApiVersions(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     let received = Buffer.alloc(0);
