@@ -6,7 +6,10 @@
 //
 // --only runs the workloads whose id contains TEXT: a producer case (produce-100B-acks1-p8-x1),
 // one-at-a-time, consume, end-to-end, or start-and-memory. --cpu-prof profiles the broker that
-// serves the client workloads and prints its top self-time functions.
+// serves the client workloads and prints its top self-time functions. --peers then runs the
+// nearest workloads (pipelined 100-byte records, and one at a time) against Redis Streams
+// (appendfsync always and everysec) and NATS JetStream (file storage), each server started here
+// when redis-server / nats-server is on PATH, and prints them next to ours with their durability.
 //
 // The client runs in a child process of its own for each backend (a fresh JIT and heap each
 // time, so the second backend does not inherit a warmed-up client), with the same hot path
@@ -24,7 +27,9 @@ import { BARE_NODE_SERVER, findOnPath, freePort, median, processCpuSeconds, read
 import { newReport, renderReport, writeReportFiles } from '../src/cli/bench/report.js';
 import { benchClient, CLIENT_WORKLOAD_IDS, runClientWorkloads, runFlood } from '../src/cli/bench/run.js';
 import { formatCount, formatMs } from '../src/cli/bench/stats.js';
-import type { BackendRun, ClientResults, ProcessResults, ProducerResult } from '../src/cli/bench/types.js';
+import type { BackendRun, ClientResults, PeerResult, ProcessResults, ProducerResult } from '../src/cli/bench/types.js';
+import { runNatsPeer } from './peers/nats.js';
+import { runRedisPeer } from './peers/redis.js';
 import { describeBackend } from '../src/hotpath/index.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -214,11 +219,28 @@ function sourcesNewerThan(built: string): string[] {
     .map((file) => path.join('src', file));
 }
 
-function peerNotes(): string[] {
-  return ['nats-server', 'redis-server'].map((name) => {
-    const found = findOnPath(name);
-    return found === null ? `--peers: ${name} not found on PATH, skipped` : `--peers: ${name} found at ${found}, but peer workloads are not implemented; skipped`;
-  });
+// ---- peers: the nearest workloads against other systems, each in a server process of its own --
+
+/** Runs every peer whose server is on PATH; a note for each one that is not. */
+async function runPeers(profile: BenchProfile): Promise<{ peers: PeerResult[]; notes: string[] }> {
+  const peers: PeerResult[] = [];
+  const notes: string[] = [];
+  const redis = findOnPath('redis-server');
+  const nats = findOnPath('nats-server');
+  if (redis === null) notes.push('--peers: redis-server not found on PATH, Redis Streams skipped');
+  if (nats === null) notes.push('--peers: nats-server not found on PATH, NATS JetStream skipped');
+  const runs: Array<{ name: string; run: () => Promise<PeerResult> }> = [];
+  if (redis !== null) {
+    for (const fsync of ['always', 'everysec'] as const) runs.push({ name: `Redis Streams, appendfsync ${fsync}`, run: () => runRedisPeer(redis, fsync, profile) });
+  }
+  if (nats !== null) runs.push({ name: 'NATS JetStream, file storage', run: () => runNatsPeer(nats, profile) });
+  for (const { name, run } of runs) {
+    process.stderr.write(`[peers] ${name}: pipelined, then one record at a time\n`);
+    const result = await run();
+    process.stderr.write(`[peers] ${name}: ${result.error ?? `${formatCount(result.pipelined?.recordsPerSecond ?? Number.NaN)} records/s pipelined, one at a time p50 ${formatMs(result.oneAtATime?.ackLatency.p50Ms ?? Number.NaN)} ms`}\n`);
+    peers.push(result);
+  }
+  return { peers, notes };
 }
 
 async function main(): Promise<void> {
@@ -249,12 +271,13 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg()[0];
   const runs: BackendRun[] = [];
   for (const backend of backends) runs.push(await runBackend(backend, options));
+  const peerRun = values.peers ? await runPeers(options.profile) : { peers: [], notes: [] };
   const notes = [
     `the client ran in its own process with the ${describeBackend()} hot path for every backend; only the broker's backend changes`,
     `backends ran one after the other (${backends.join(', then ')}); load average (1 min) ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after`,
-    ...(values.peers ? peerNotes() : []),
+    ...peerRun.notes,
   ];
-  const report = newReport(options.profile, runs, notes);
+  const report = newReport(options.profile, runs, notes, peerRun.peers);
   process.stdout.write(`\n${renderReport(report)}\n`);
   if (values.json !== undefined) {
     const svg = writeReportFiles(values.json, report);

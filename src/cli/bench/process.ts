@@ -105,6 +105,28 @@ export function answersApiVersions(port: number): Promise<boolean> {
   });
 }
 
+/** Resolves once something accepts TCP connections on the port (any protocol); throws after timeoutMs. */
+export async function untilListening(spawned: SpawnedProcess, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (spawned.child.exitCode !== null) throw new Error(`exited with ${spawned.child.exitCode}: ${spawned.output()}${spawned.errorOutput()}`);
+    if (await acceptsConnection(spawned.port)) return;
+    if (performance.now() > deadline) throw new Error(`not listening on ${spawned.port} after ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+function acceptsConnection(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** Resident memory of a process from /proc/<pid>/status, in MiB; NaN where there is no /proc. */
 export function readRssMiB(pid: number): number {
   try {

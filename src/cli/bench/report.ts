@@ -3,10 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { CONSUMER_SETTINGS, END_TO_END_SETTINGS, PRODUCER_SETTINGS, type BenchProfile } from './cases.js';
+import { renderPeerTable } from './peer-table.js';
 import { renderSvg } from './svg.js';
 import { buildRows, renderTable } from './table.js';
 import { checkTargets, judgedRun, renderTargets } from './targets.js';
-import type { BenchReport, BackendRun, MachineInfo } from './types.js';
+import type { BenchReport, BackendRun, MachineInfo, PeerResult } from './types.js';
 
 export function machineInfo(): MachineInfo {
   const cpus = os.cpus();
@@ -33,8 +34,8 @@ export function settingsOf(profile: BenchProfile): Record<string, unknown> {
   };
 }
 
-export function newReport(profile: BenchProfile, runs: readonly BackendRun[], notes: readonly string[]): BenchReport {
-  return { date: new Date().toISOString(), machine: machineInfo(), quick: profile.name !== 'full', settings: settingsOf(profile), runs, notes };
+export function newReport(profile: BenchProfile, runs: readonly BackendRun[], notes: readonly string[], peers: readonly PeerResult[] = []): BenchReport {
+  return { date: new Date().toISOString(), machine: machineInfo(), quick: profile.name !== 'full', settings: settingsOf(profile), runs, peers, notes };
 }
 
 export function renderReport(report: BenchReport): string {
@@ -54,6 +55,9 @@ export function renderReport(report: BenchReport): string {
     `targets (judged on ${judgedRun(report.runs)?.name ?? 'nothing: no figures'}):`,
     renderTargets(checkTargets(report.runs)),
   );
+  if (report.peers.length > 0) {
+    lines.push('', 'peers (--peers), each its own server process; pipelined = batches of one send()\'s size, as many in flight as one producer keeps:', renderPeerTable(report.runs, report.peers));
+  }
   const errors = report.runs.flatMap((run) => (run.client?.errors ?? []).map((e) => `${run.name}: ${e}`));
   if (errors.length > 0) lines.push('', 'failed workloads:', ...errors.map((e) => `  ${e}`));
   if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `note: ${n}`));

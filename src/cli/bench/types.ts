@@ -102,6 +102,21 @@ export interface BackendRun {
   readonly error: string | null;
 }
 
+/** A workload of ours run against another system (--peers), with what its acknowledgement promises. */
+export interface PeerResult {
+  /** e.g. "Redis Streams, appendfsync always". */
+  readonly system: string;
+  readonly version: string;
+  /** What has happened to a record when the system acknowledges it. */
+  readonly durability: string;
+  /** Batches of the producer cases' size, as many in flight as one of our producers keeps. */
+  readonly pipelined: { readonly recordBytes: number; readonly recordsPerBatch: number; readonly batchesInFlight: number; readonly recordsPerSecond: number; readonly batchLatency: LatencySummary } | null;
+  /** One record, its acknowledgement awaited before the next. */
+  readonly oneAtATime: { readonly recordBytes: number; readonly ackLatency: LatencySummary } | null;
+  /** Why it did not run (completely), if it did not. */
+  readonly error: string | null;
+}
+
 export interface MachineInfo {
   readonly cpu: string;
   readonly cores: number;
@@ -117,5 +132,7 @@ export interface BenchReport {
   /** The settings the workloads ran with, so figures can be compared honestly. */
   readonly settings: Readonly<Record<string, unknown>>;
   readonly runs: readonly BackendRun[];
+  /** Other systems measured in the same run (--peers); empty without it. */
+  readonly peers: readonly PeerResult[];
   readonly notes: readonly string[];
 }
