@@ -147,21 +147,56 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     this.coordinatorCluster.close();
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<ConsumedMessage, void, undefined> {
+  /**
+   * The messages one by one, until close(). Written out rather than an async generator: a
+   * buffered message goes out in one resolved promise, where a generator's yield costs twice
+   * that (about 50 ns a message, a tenth of a fast consumer's time). After a throw or a
+   * return() (a `break` out of for await) the iterator is done, as a generator would be.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<ConsumedMessage> {
+    let finished = false;
+    const end = (): IteratorResult<ConsumedMessage, undefined> => {
+      finished = true;
+      return { value: undefined, done: true };
+    };
+    const fail = (error: unknown): never => {
+      finished = true;
+      throw error;
+    };
+    const iterator: AsyncIterableIterator<ConsumedMessage> = {
+      next: () => {
+        if (finished) return Promise.resolve(end());
+        const ready = this.takeReady();
+        if (ready !== undefined) return Promise.resolve({ value: ready, done: false });
+        return this.nextMessage().then((message) => (message === undefined ? end() : { value: message, done: false }), fail);
+      },
+      return: () => Promise.resolve(end()),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** The next buffered message, when one may be handed out now. */
+  private takeReady(): ConsumedMessage | undefined {
+    if (this.closed || this.failure !== null || this.held) return undefined;
+    const message = this.buffer.take();
+    if (message !== undefined) this.prefetchIfLow();
+    return message;
+  }
+
+  /** Waits for the next message to hand out; undefined once closed; throws what fetching failed with. */
+  private async nextMessage(): Promise<ConsumedMessage | undefined> {
     while (!this.closed) {
       if (this.failure !== null) throw this.failure;
       if (this.held) {
         await Promise.race([this.nextChange(), this.closing]);
         continue;
       }
-      const message = this.buffer.take();
-      if (message === undefined) {
-        await this.awaitRound();
-        continue;
-      }
-      this.prefetchIfLow();
-      yield message;
+      const message = this.takeReady();
+      if (message !== undefined) return message;
+      await this.awaitRound();
     }
+    return undefined;
   }
 
   /**

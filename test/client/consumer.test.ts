@@ -107,6 +107,26 @@ describe('Consumer', () => {
     expect(() => consumer.assign([{ topic: 'u', partition: 0 }])).toThrow(RangeError);
   });
 
+  it('an iterator is done after a failure it threw and after return(); a new one goes on from the position', async () => {
+    broker.createTopic('t', 1);
+    appendValues('t', 0, ['a', 'b', 'c']);
+    const consumer = client.consumer();
+    consumer.assign([{ topic: 't', partition: 0, offset: 0 }]);
+    const first = consumer[Symbol.asyncIterator]();
+    expect((await first.next()).value?.offset).toBe(0);
+    expect(await first.return?.()).toEqual({ value: undefined, done: true });
+    expect(await first.next()).toEqual({ value: undefined, done: true });
+    expect(show(await take(consumer, 2))).toEqual(['0@1:b', '0@2:c']);
+
+    const failing = client.consumer({ autoOffsetReset: 'none' });
+    failing.assign([{ topic: 't', partition: 0, offset: 50 }]);
+    const iterator = failing[Symbol.asyncIterator]();
+    await expect(iterator.next()).rejects.toMatchObject({ code: ErrorCode.OFFSET_OUT_OF_RANGE });
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    await failing.close();
+    await consumer.close();
+  });
+
   it("starts at the end with 'latest'", async () => {
     broker.createTopic('t', 1);
     appendValues('t', 0, ['old']);
