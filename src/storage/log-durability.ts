@@ -3,6 +3,7 @@
 // and checkpoints: index tails written and every segment written since the last one synced,
 // then the recovery point stored, so an unclean start validates only what lies after it.
 import { join } from 'node:path';
+import { backgroundQueue } from './background-queue.js';
 import type { StateFiles } from './checkpoint.js';
 import type { LogConfig } from './config.js';
 import { RECOVERY_POINT_FILE } from './file-names.js';
@@ -30,6 +31,8 @@ export class LogDurability {
   private readonly timers = new FlushTimers({ flushIfDirty: () => this.backgroundFlush(), checkpoint: () => this.backgroundCheckpoint() });
   /** Everything below it is known to be on disk. */
   private flushedOffset: number;
+  /** Kinds of this log's background work waiting in the background queue (never two of one kind). */
+  private readonly queuedInBackground = new Set<string>();
   private recoveryPoint: number;
 
   constructor(
@@ -94,12 +97,26 @@ export class LogDurability {
   }
 
   private backgroundFlush(): void {
-    if (this.log.isClosed() || this.log.writer.writtenOffset <= this.flushedOffset) return;
-    this.sync().catch((error: unknown) => this.log.logger.warn('background flush failed', { dir: this.log.dir, error: String(error) }));
+    this.inBackground('background flush', async () => {
+      if (this.log.isClosed() || this.log.writer.writtenOffset <= this.flushedOffset) return;
+      await this.sync();
+    });
   }
 
   private backgroundCheckpoint(): void {
-    if (this.log.isClosed()) return;
-    this.checkpoint().catch((error: unknown) => this.log.logger.warn('checkpoint failed', { dir: this.log.dir, error: String(error) }));
+    this.inBackground('checkpoint', async () => {
+      if (!this.log.isClosed()) await this.checkpoint();
+    });
+  }
+
+  /** Queues background work unless this log's of the same kind is queued already (it will cover this tick's). */
+  private inBackground(what: string, work: () => Promise<void>): void {
+    if (this.log.isClosed() || this.queuedInBackground.has(what)) return;
+    this.queuedInBackground.add(what);
+    const run = async (): Promise<void> => {
+      this.queuedInBackground.delete(what);
+      await work();
+    };
+    backgroundQueue.run(run).catch((error: unknown) => this.log.logger.warn(`${what} failed`, { dir: this.log.dir, error: String(error) }));
   }
 }
