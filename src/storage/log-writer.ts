@@ -9,6 +9,15 @@
 import type { HotPath } from '../hotpath/types.js';
 import type { Segment } from './segment.js';
 
+/** An append that reached the file: its offsets and bytes. */
+export interface WrittenAppend {
+  /** Base offset of the segment it went into. */
+  readonly segmentBaseOffset: number;
+  readonly baseOffset: number;
+  readonly nextOffset: number;
+  readonly bytes: Buffer;
+}
+
 interface PendingWrite {
   readonly segment: Segment;
   readonly position: number;
@@ -36,7 +45,8 @@ export class LogWriter {
   constructor(
     private readonly hotpath: HotPath,
     writtenOffset: number,
-    private readonly onWritten: () => void,
+    /** After each write, with the appends it carried, in offset order. */
+    private readonly onWritten: (appends: readonly WrittenAppend[]) => void,
     /** Everything below `upTo` is on disk: a write went out with its fdatasync. */
     private readonly onSynced: (upTo: number) => void,
   ) {
@@ -139,6 +149,7 @@ export class LogWriter {
   }
 
   private complete(group: PendingWrite[], synced: boolean): void {
+    const appends = writtenAppends(group, this.written);
     const last = group[group.length - 1];
     last.segment.writtenSize = last.position + last.bytes.length;
     this.written = last.nextOffset;
@@ -152,7 +163,7 @@ export class LogWriter {
     }
     this.release(group);
     for (const write of group) write.resolve(synced);
-    this.onWritten();
+    this.onWritten(appends);
   }
 
   /** A failed write leaves a hole where later appends were placed: the log refuses further writes. */
@@ -169,4 +180,14 @@ export class LogWriter {
       this.roomWaiters.shift()?.resolve();
     }
   }
+}
+
+/** The group's appends with their offsets; the first starts where the log's written end was. */
+function writtenAppends(group: readonly PendingWrite[], writtenBefore: number): WrittenAppend[] {
+  let baseOffset = writtenBefore;
+  return group.map((write) => {
+    const append = { segmentBaseOffset: write.segment.baseOffset, baseOffset, nextOffset: write.nextOffset, bytes: write.bytes };
+    baseOffset = write.nextOffset;
+    return append;
+  });
 }

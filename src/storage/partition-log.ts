@@ -11,8 +11,9 @@ import { StorageError } from './errors.js';
 import { CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE } from './file-names.js';
 import { LogDurability } from './log-durability.js';
 import { consoleLogger, loadLog, type LoadedLog, type StorageLogger } from './log-loader.js';
-import { LogWriter } from './log-writer.js';
+import { LogWriter, type WrittenAppend } from './log-writer.js';
 import { freshMemory, type ReadMemory } from './read-memory.js';
+import { RecentAppends } from './recent-appends.js';
 import { segmentsBeyondRetention } from './retention.js';
 import { Segment } from './segment.js';
 import { batchAtTimestamp, newestTimestamp, readFromSegments, segmentsWhollyBelow } from './segment-lookup.js';
@@ -49,6 +50,8 @@ export class PartitionLog {
   private abandoned = false;
   private readonly appendListeners = new Set<() => void>();
   private readonly stateFiles = new StateFiles();
+  /** Copies of the last small appends, for readers at the end of the log (see recent-appends.ts). */
+  private readonly recent = new RecentAppends();
 
   private constructor(
     readonly dir: string,
@@ -61,7 +64,7 @@ export class PartitionLog {
     this.startOffset = loaded.logStartOffset;
     this.nextOffsetToAssign = this.active.nextOffset;
     const syncedWithWrite = (upTo: number): void => this.durability.syncedWithWrite(upTo);
-    this.writer = new LogWriter(hotpath, this.nextOffsetToAssign, () => this.notifyAppend(), syncedWithWrite);
+    this.writer = new LogWriter(hotpath, this.nextOffsetToAssign, (appends) => this.written(appends), syncedWithWrite);
     const durableLog = { dir, writer: this.writer, segments: this.segments, stateFiles: this.stateFiles, logger, isClosed: () => this.closed, isAbandoned: () => this.abandoned };
     this.durability = new LogDurability(durableLog, this.nextOffsetToAssign, loaded.recoveryPoint);
     this.durability.startTimers(this.settings);
@@ -107,6 +110,11 @@ export class PartitionLog {
 
   get segmentCount(): number {
     return this.segments.length;
+  }
+
+  /** Reads answered from the copies of recent appends, without reading the file. */
+  get readsFromMemory(): number {
+    return this.recent.readsServed;
   }
 
   /** fdatasyncs done so far (group commit makes this smaller than the number of synced appends). */
@@ -166,7 +174,7 @@ export class PartitionLog {
     if (offset < this.startOffset || offset > end) {
       throw new StorageError('OFFSET_OUT_OF_RANGE', `offset outside [${this.startOffset}, ${end}]`, this.dir, offset);
     }
-    return readFromSegments(this.segments, offset, end, maxBytes, minOneBatch, memory);
+    return this.recent.read(offset, maxBytes, minOneBatch) ?? readFromSegments(this.segments, offset, end, maxBytes, minOneBatch, memory);
   }
 
   /** The first batch whose max timestamp is at or after `timestamp`, as bytes; null when none. */
@@ -270,7 +278,8 @@ export class PartitionLog {
       .catch((error: unknown) => this.logger.warn('writing the log start offset failed', { dir: this.dir, error: String(error) }));
   }
 
-  private notifyAppend(): void {
+  private written(appends: readonly WrittenAppend[]): void {
+    for (const append of appends) this.recent.written(append);
     for (const listener of this.appendListeners) listener();
   }
 
