@@ -21,6 +21,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { describeAnchors, measureAnchors } from '../src/cli/bench/anchors.js';
 import { PROFILES, type BenchProfile } from '../src/cli/bench/cases.js';
 import { renderProfileSummary, summarizeCpuProfile } from '../src/cli/bench/cpu-profile.js';
 import { BARE_NODE_SERVER, findOnPath, freePort, median, processCpuSeconds, readRssMiB, sampleRss, spawnProcess, timeToAccepting, waitForOutput, type SpawnedProcess } from '../src/cli/bench/process.js';
@@ -268,6 +269,9 @@ async function main(): Promise<void> {
   if (newer.length > 0) process.stderr.write(`warning: dist/ is older than ${newer.length} source file(s), e.g. ${newer[0]}: the broker may not run the current code (npm run build:ts)\n`);
   const backends = values.backends.split(',').filter((b): b is Backend => (BACKENDS as readonly string[]).includes(b));
   const options: Options = { profile: values.quick ? PROFILES.quick : PROFILES.full, only: values.only, backends, cpuProfileDir: values['cpu-prof'] ?? null };
+  process.stderr.write('[machine] anchors: 4 KiB append + fdatasync, sequential write, loopback round trip\n');
+  const anchors = await measureAnchors(options.profile);
+  process.stderr.write(`[machine] ${describeAnchors(anchors)}\n`);
   const loadBefore = os.loadavg()[0];
   const runs: BackendRun[] = [];
   for (const backend of backends) runs.push(await runBackend(backend, options));
@@ -277,7 +281,7 @@ async function main(): Promise<void> {
     `backends ran one after the other (${backends.join(', then ')}); load average (1 min) ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after`,
     ...peerRun.notes,
   ];
-  const report = newReport(options.profile, runs, notes, peerRun.peers);
+  const report = newReport(options.profile, runs, notes, peerRun.peers, anchors);
   process.stdout.write(`\n${renderReport(report)}\n`);
   if (values.json !== undefined) {
     const svg = writeReportFiles(values.json, report);

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { CONSUMER_SETTINGS, END_TO_END_SETTINGS, PRODUCER_SETTINGS, type BenchProfile } from './cases.js';
+import { describeAnchors, type MachineAnchors } from './anchors.js';
 import { renderPeerTable } from './peer-table.js';
 import { renderSvg } from './svg.js';
 import { buildRows, renderTable } from './table.js';
@@ -34,13 +35,14 @@ export function settingsOf(profile: BenchProfile): Record<string, unknown> {
   };
 }
 
-export function newReport(profile: BenchProfile, runs: readonly BackendRun[], notes: readonly string[], peers: readonly PeerResult[] = []): BenchReport {
-  return { date: new Date().toISOString(), machine: machineInfo(), quick: profile.name !== 'full', settings: settingsOf(profile), runs, peers, notes };
+export function newReport(profile: BenchProfile, runs: readonly BackendRun[], notes: readonly string[], peers: readonly PeerResult[] = [], anchors: MachineAnchors | null = null): BenchReport {
+  return { date: new Date().toISOString(), machine: machineInfo(), anchors, quick: profile.name !== 'full', settings: settingsOf(profile), runs, peers, notes };
 }
 
 export function renderReport(report: BenchReport): string {
   const { machine } = report;
   const lines = [`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.platform}`];
+  if (report.anchors !== null) lines.push(describeAnchors(report.anchors));
   for (const run of report.runs) lines.push(`${run.name}: ${run.description}${run.error === null ? '' : ` — ERROR: ${run.error}`}`);
   lines.push('', renderTable(report.runs, buildRows(report.runs)), '');
   if (report.runs.some((r) => r.name === 'native') && report.runs.some((r) => r.name === 'js')) {

@@ -1,5 +1,6 @@
 // The shapes of what the benchmark measures: the cases it runs and the figures they give.
 // The JSON report is these objects as they are, so a change here changes the JSON format.
+import type { MachineAnchors } from './anchors.js';
 import type { CpuUse } from './cpu.js';
 import type { LatencySummary } from './stats.js';
 
@@ -128,6 +129,8 @@ export interface MachineInfo {
 export interface BenchReport {
   readonly date: string;
   readonly machine: MachineInfo;
+  /** The machine's own limits measured in this run (npm run bench), null when not measured. */
+  readonly anchors: MachineAnchors | null;
   readonly quick: boolean;
   /** The settings the workloads ran with, so figures can be compared honestly. */
   readonly settings: Readonly<Record<string, unknown>>;
