@@ -1,8 +1,7 @@
 // Our producer workloads in a shape any system can run (--peers): pipelined batches of the same
 // size and number in flight as one of our producers sends, and one record at a time (a batch of
 // one). A peer supplies how to send a batch, which resolves when every record is acknowledged.
-import type { BenchProfile } from '../../src/cli/bench/cases.js';
-import { PRODUCER_SETTINGS } from '../../src/cli/bench/cases.js';
+import { PRODUCER_SETTINGS, type BenchProfile } from '../../src/cli/bench/cases.js';
 import { MeasurementWindow, summarizeLatencies } from '../../src/cli/bench/stats.js';
 import type { PeerResult } from '../../src/cli/bench/types.js';
 
