@@ -6,6 +6,7 @@
 // written last, because a read from the file stops at the end of a segment and one from here
 // must give the same bytes. A read that starts before the oldest append kept goes to the file.
 import { batchSizeAt, lastOffsetAt } from '../records/layout.js';
+import { wholeBatchesLength } from './batch-scan.js';
 
 export const RECENT_APPEND_MAX_BYTES = 16 * 1024;
 export const RECENT_BYTES = 64 * 1024;
@@ -51,31 +52,19 @@ export class RecentAppends {
 
   /**
    * Whole batches from the one holding `offset` to the end, up to maxBytes (the first batch
-   * whole even if larger, when minOneBatch), as a PartitionLog read gives them; undefined when
-   * `offset` is not in what is kept.
+   * whole even if larger, when minOneBatch), cut as a read from the file cuts them; undefined
+   * when `offset` is not in what is kept. The answer is a copy: what is kept must not change
+   * under the caller, nor the caller's bytes under us.
    */
   read(offset: number, maxBytes: number, minOneBatch: boolean): Buffer | undefined {
     const first = this.entries.findIndex((entry) => offset < entry.nextOffset);
     if (first < 0 || offset < this.entries[first].baseOffset) return undefined;
-    const pieces: Buffer[] = [];
-    let total = 0;
-    for (let i = first; i < this.entries.length; i++) {
-      const { bytes } = this.entries[i];
-      for (let at = i === first ? batchHolding(bytes, offset) : 0; at < bytes.length; ) {
-        const size = batchSizeAt(bytes, at);
-        if (total + size > maxBytes && !(total === 0 && minOneBatch)) return this.answer(pieces);
-        pieces.push(bytes.subarray(at, at + size));
-        total += size;
-        at += size;
-      }
-    }
-    return this.answer(pieces);
-  }
-
-  /** A copy: what is kept must not change under the caller, nor the caller's bytes under us. */
-  private answer(pieces: Buffer[]): Buffer {
+    const kept = Buffer.concat(this.entries.slice(first).map((entry) => entry.bytes));
+    const from = batchHolding(kept, offset);
+    const limit = Math.max(maxBytes, minOneBatch ? batchSizeAt(kept, from) : 0);
+    const batches = kept.subarray(from, from + limit);
     this.served++;
-    return Buffer.concat(pieces);
+    return batches.subarray(0, wholeBatchesLength(batches));
   }
 }
 

@@ -70,19 +70,32 @@ export function spawnProcess(command: string, args: readonly string[], port: num
   };
 }
 
-/** Spawns the command and resolves with the milliseconds until the probe succeeds. */
+/** Spawns the command and resolves with the milliseconds until it answers ApiVersions; stops it when it never does. */
 export async function timeToAccepting(start: () => SpawnedProcess, timeoutMs = 30_000): Promise<{ ms: number; process: SpawnedProcess }> {
   const started = performance.now();
   const spawned = start();
-  const deadline = started + timeoutMs;
+  try {
+    await pollUntil(spawned, answersApiVersions, 'accepting', timeoutMs, 1);
+  } catch (error) {
+    await spawned.stop();
+    throw error;
+  }
+  return { ms: performance.now() - started, process: spawned };
+}
+
+/** Resolves once something accepts TCP connections on the port (any protocol); throws after timeoutMs. */
+export function untilListening(spawned: SpawnedProcess, timeoutMs = 10_000): Promise<void> {
+  return pollUntil(spawned, acceptsConnection, 'listening', timeoutMs, 5);
+}
+
+/** Asks `ready` every `everyMs` until it says yes; throws once the process has exited or timeoutMs passed. */
+async function pollUntil(spawned: SpawnedProcess, ready: (port: number) => Promise<boolean>, what: string, timeoutMs: number, everyMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
-    if (spawned.child.exitCode !== null) throw new Error(`exited with ${spawned.child.exitCode} before accepting: ${spawned.output()}${spawned.errorOutput()}`);
-    if (await answersApiVersions(spawned.port)) return { ms: performance.now() - started, process: spawned };
-    if (performance.now() > deadline) {
-      await spawned.stop();
-      throw new Error(`not accepting after ${timeoutMs} ms: ${spawned.output()}${spawned.errorOutput()}`);
-    }
-    await sleep(1);
+    if (spawned.child.exitCode !== null) throw new Error(`exited with ${spawned.child.exitCode} before ${what}: ${spawned.output()}${spawned.errorOutput()}`);
+    if (await ready(spawned.port)) return;
+    if (performance.now() > deadline) throw new Error(`not ${what} after ${timeoutMs} ms: ${spawned.output()}${spawned.errorOutput()}`);
+    await sleep(everyMs);
   }
 }
 
@@ -103,17 +116,6 @@ export function answersApiVersions(port: number): Promise<boolean> {
     socket.once('error', () => finish(false));
     socket.once('close', () => finish(false));
   });
-}
-
-/** Resolves once something accepts TCP connections on the port (any protocol); throws after timeoutMs. */
-export async function untilListening(spawned: SpawnedProcess, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    if (spawned.child.exitCode !== null) throw new Error(`exited with ${spawned.child.exitCode}: ${spawned.output()}${spawned.errorOutput()}`);
-    if (await acceptsConnection(spawned.port)) return;
-    if (performance.now() > deadline) throw new Error(`not listening on ${spawned.port} after ${timeoutMs} ms`);
-    await sleep(5);
-  }
 }
 
 function acceptsConnection(port: number): Promise<boolean> {
