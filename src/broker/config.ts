@@ -67,6 +67,7 @@ const LOG_KEYS: Record<keyof LogConfig, Kind> = {
   maxMessageBytes: 'integer',
   checkpointMs: 'integer',
   maxPendingBytes: 'integer',
+  preallocateBytes: 'integer',
 };
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {

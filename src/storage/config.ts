@@ -30,6 +30,11 @@ export interface LogConfig {
   readonly checkpointMs: number;
   /** Appended bytes not yet written at which further appends wait their turn (memory bound per partition). */
   readonly maxPendingBytes: number;
+  /**
+   * The active segment's file is extended this far ahead of its data, sparsely, so appends do
+   * not grow the file (see preallocation.ts); 0 lets each append grow it (Kafka's default).
+   */
+  readonly preallocateBytes: number;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
@@ -44,6 +49,7 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   maxMessageBytes: 1048588,
   checkpointMs: 60_000,
   maxPendingBytes: 32 * 1024 * 1024,
+  preallocateBytes: 8 * 1024 * 1024,
 };
 
 export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
@@ -55,6 +61,7 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
   assertPositive('maxMessageBytes', config.maxMessageBytes);
   assertPositive('checkpointMs', config.checkpointMs);
   assertPositive('maxPendingBytes', config.maxPendingBytes);
+  if (!Number.isSafeInteger(config.preallocateBytes) || config.preallocateBytes < 0) throw new RangeError(`preallocateBytes must be 0 or a positive integer, got ${config.preallocateBytes}`);
   if (config.segmentIndexBytes < 12) throw new RangeError(`segmentIndexBytes must hold one entry, got ${config.segmentIndexBytes}`);
   if (!['fsync', 'interval', 'os'].includes(config.flushPolicy)) throw new RangeError(`unknown flushPolicy ${String(config.flushPolicy)}`);
   if (config.segmentBytes > 0x7fffffff) throw new RangeError(`segmentBytes must fit an int32 position, got ${config.segmentBytes}`);

@@ -53,6 +53,8 @@ export async function loadLog(dir: string, config: LogConfig, hotpath: HotPath, 
     recovered.push(report);
     if (report.truncatedBytes > 0) {
       logger.warn('truncated a damaged segment tail', { ...report });
+    } else if (report.unwrittenBytes > 0) {
+      logger.info('cut preallocated space left by an unclean stop', { ...report });
     }
     if (i + 1 < bases.length && segment.nextOffset !== nextBase) {
       droppedSegments.push(...dropSegmentsFrom(dir, bases.slice(i + 1), config, hotpath));

@@ -125,7 +125,10 @@ export class LogWriter {
       const segment = group[0].segment;
       // Another segment's unsynced writes would not be covered, and they come first in the log.
       const sync = group.some((w) => w.sync) && this.othersSynced(segment);
+      const last = group[group.length - 1];
       try {
+        const growing = segment.growFor(last.position + last.bytes.length);
+        if (growing !== null) await growing;
         await this.hotpath.appendFile(segment.fileDescriptor, group[0].position, group.map((w) => w.bytes), sync);
       } catch (error) {
         this.failAll(group, error);

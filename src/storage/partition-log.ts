@@ -222,6 +222,7 @@ export class PartitionLog {
     this.closed = true;
     this.durability.stopTimers();
     await this.writer.drained();
+    await Promise.all(this.segments.map((segment) => segment.trimPreallocated()));
     await this.durability.sync();
     this.active.sealTimeIndex();
     await this.durability.checkpoint();
@@ -245,9 +246,10 @@ export class PartitionLog {
     const previous = this.active;
     previous.sealTimeIndex();
     this.segments.push(Segment.create(this.dir, this.nextOffsetToAssign, this.config, this.hotpath));
-    // The finished segment is flushed once its queued writes are out; the checkpoint then
-    // records that everything below the new segment is safe.
+    // The finished segment loses its preallocated tail and is flushed once its queued writes
+    // are out; the checkpoint then records that everything below the new segment is safe.
     this.writer.drained()
+      .then(() => previous.trimPreallocated())
       .then(() => this.durability.checkpoint())
       .catch((error: unknown) => this.logger.warn('flush after roll failed', { path: previous.paths.log, error: String(error) }));
     this.applyRetentionQuietly();

@@ -5,6 +5,7 @@ import { BatchStatus, type HotPath } from '../hotpath/types.js';
 import { validateBatches, describeBatchStatus } from '../records/validate.js';
 import { LOG_OVERHEAD } from '../records/layout.js';
 import { findBatch, locateBatch, readRange, type BatchLocation } from './batch-scan.js';
+import { isUnwritten } from './preallocation.js';
 import type { Segment } from './segment.js';
 
 /** Bytes validated per read during recovery; a larger batch gets a read of its own size. */
@@ -14,11 +15,13 @@ export interface SegmentRecovery {
   readonly path: string;
   /** Bytes kept: the intact prefix. */
   readonly validBytes: number;
-  /** Bytes cut off the end. */
+  /** Bytes cut off the end that held something: a torn or damaged tail. */
   readonly truncatedBytes: number;
+  /** Bytes cut off the end that were all zero: preallocated space never written (preallocation.ts). */
+  readonly unwrittenBytes: number;
   /** First offset no longer in the log (the segment's next offset after recovery). */
   readonly nextOffset: number;
-  /** Why the tail was cut ('' when nothing was). */
+  /** Why the tail was cut ('' when nothing was, or only unwritten space). */
   readonly reason: string;
 }
 
@@ -47,9 +50,11 @@ export async function recoverSegment(segment: Segment, hotpath: HotPath): Promis
     reason = `${describeBatchStatus(check.status)} at position ${position}`;
     break;
   }
-  const truncatedBytes = fileSize - position;
-  if (truncatedBytes > 0) segment.truncateTo(position);
-  return { path: segment.paths.log, validBytes: position, truncatedBytes, nextOffset: segment.nextOffset, reason };
+  const cutBytes = fileSize - position;
+  const unwrittenBytes = cutBytes > 0 && (await isUnwritten(segment.fileDescriptor, position, fileSize)) ? cutBytes : 0;
+  if (cutBytes > 0) segment.truncateTo(position);
+  if (unwrittenBytes > 0) reason = '';
+  return { path: segment.paths.log, validBytes: position, truncatedBytes: cutBytes - unwrittenBytes, unwrittenBytes, nextOffset: segment.nextOffset, reason };
 }
 
 /**

@@ -30,7 +30,7 @@ describe.each(forEachBackend)('LogWriter (%s)', (_name, hp) => {
     };
     const synced: number[] = [];
     const writer = new LogWriter(spy, 0, () => {}, (upTo) => synced.push(upTo));
-    const segments = fds.map((fd) => ({ fileDescriptor: fd, writtenSize: 0 }) as unknown as Segment);
+    const segments = fds.map((fd) => ({ fileDescriptor: fd, writtenSize: 0, growFor: () => null }) as unknown as Segment);
     return { writer, calls, synced, segments };
   }
 
