@@ -8,6 +8,7 @@
         "native/crc32c_avx512.cc",
         "native/crc32c_sse42.cc",
         "native/encode_binding.cc",
+        "native/receive_buffers.cc",
         "native/record_batch.cc",
         "native/record_batch_encode.cc",
         "native/segment_io.cc",

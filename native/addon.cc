@@ -11,6 +11,7 @@
 #include "crc32c.h"
 #include "encode_binding.h"
 #include "js_values.h"
+#include "receive_buffers.h"
 #include "record_batch.h"
 #include "segment_io.h"
 #include "sparse_index.h"
@@ -89,6 +90,10 @@ Napi::Object RegisterExports(Napi::Env env, Napi::Object exports) {
   exports.Set("lookupOffsetIndex",
               Napi::Function::New(env, LookupOffsetIndexBinding, "lookupOffsetIndex"));
   exports.Set("lookupTimeIndex", Napi::Function::New(env, LookupTimeIndexBinding, "lookupTimeIndex"));
+  exports.Set("allocateReceiveBuffer",
+              Napi::Function::New(env, AllocateReceiveBuffer, "allocateReceiveBuffer"));
+  exports.Set("receiveBufferStats",
+              Napi::Function::New(env, ReceiveBufferStats, "receiveBufferStats"));
   exports.Set("crcKernel", Napi::String::New(env, Crc32cKernelName()));
   return exports;
 }

@@ -19,8 +19,15 @@ export class FrameReader {
   /** Where reads land while no large frame is being assembled; reused, so what stays is copied out. */
   private readonly chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
 
-  /** @param maxFrameBytes a larger announced size means a corrupt stream, not a big response. */
-  constructor(private readonly maxFrameBytes: number) {}
+  /**
+   * @param maxFrameBytes a larger announced size means a corrupt stream, not a big response.
+   * @param allocate memory for a frame that does not fit in a chunk (the socket session passes
+   *   the hot path's receive buffers, which reuse memory the garbage collector freed).
+   */
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly allocate: (length: number) => Buffer = Buffer.allocUnsafe,
+  ) {}
 
   /** Where the next socket read should land: the rest of the frame being assembled, or the chunk. */
   readBuffer(): Buffer {
@@ -66,7 +73,7 @@ export class FrameReader {
         at = start + size;
         continue;
       }
-      this.frame = Buffer.allocUnsafe(size);
+      this.frame = this.allocate(size);
       this.filled = 0;
       this.fill(data.subarray(start), frames);
       return frames;

@@ -4,6 +4,7 @@
 // fails everything in flight with a retriable NETWORK_EXCEPTION; reconnecting is the owner's
 // job (connection.ts).
 import { connect as netConnect, type Socket } from 'node:net';
+import { hotpath } from '../hotpath/index.js';
 import { networkError, requestTimeoutError, type KafkaClientError } from './errors.js';
 import { FrameReader } from './frame-reader.js';
 
@@ -54,7 +55,7 @@ export class SocketSession {
     const address = `${host}:${port}`;
     return new Promise((resolve, reject) => {
       // Reads land where the frame reader says: large responses straight into their own buffer.
-      const frames = new FrameReader(maxFrameBytes);
+      const frames = new FrameReader(maxFrameBytes, hotpath.allocateReceiveBuffer);
       let session: SocketSession | null = null;
       const onread = {
         buffer: () => frames.readBuffer(),

@@ -3,6 +3,7 @@
 // ERR_SLUICE_INVALID_ARGUMENT naming the argument. Checks are O(arguments), never per byte.
 // One exception: encodeBatch's kernels check each record themselves as they read it
 // (record-checks.ts); the wrapper checks the list and the batch header.
+import { constants } from 'node:buffer';
 import {
   OFFSET_INDEX_ENTRY_BYTES,
   TIME_INDEX_ENTRY_BYTES,
@@ -21,6 +22,7 @@ const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
 const UINT32_MAX = 0xffffffff;
 const COMPRESSION_BITS = 0x07;
+const MAX_BUFFER_LENGTH = constants.MAX_LENGTH;
 
 function requireInt16(method: string, argument: string, value: unknown): void {
   requireInteger(method, argument, value, INT16_MIN, INT16_MAX, 'an int16');
@@ -113,6 +115,10 @@ export function withArgumentChecks(impl: HotPath): HotPath {
       checkIndexArguments('lookupTimeIndex', index, entries, TIME_INDEX_ENTRY_BYTES);
       requireSafeInteger('lookupTimeIndex', 'targetTimestamp', targetTimestamp);
       return impl.lookupTimeIndex(index, entries, targetTimestamp);
+    },
+    allocateReceiveBuffer(length: number): Buffer {
+      requireInteger('allocateReceiveBuffer', 'length', length, 0, MAX_BUFFER_LENGTH, 'a length a Buffer can have');
+      return impl.allocateReceiveBuffer(length);
     },
   });
 }

@@ -15,6 +15,18 @@ export interface NativeBackend {
   readonly hotpath: HotPath;
   /** The CRC32C kernel the addon chose for this CPU: "avx512-vpclmulqdq", "sse4.2" or "table". */
   readonly crcKernel: string;
+  /** What the pool behind allocateReceiveBuffer did so far. */
+  readonly receiveBufferStats: () => ReceiveBufferStats;
+}
+
+/** Counters of the native receive-buffer pool (native/receive_buffers.cc). */
+export interface ReceiveBufferStats {
+  readonly blocksMapped: number;
+  readonly blocksReused: number;
+  /** Bytes in idle blocks, kept for the next large read. */
+  readonly idleBytes: number;
+  /** Bytes of live buffers over reused blocks, kept off V8's external-memory count. */
+  readonly discountedBytes: number;
 }
 
 export interface BackendChoice {
@@ -30,7 +42,13 @@ export interface BackendChoice {
 export const NATIVE_DISABLED_REASON = 'disabled by SLUICE_NATIVE=0';
 
 /** Kernels the addon exports under their HotPath names; encodeBatch comes from encodeBatchInto. */
-const KERNEL_NAMES = ['crc32c', 'validateBatches', 'appendFile', 'lookupOffsetIndex', 'lookupTimeIndex'] as const;
+const KERNEL_NAMES = ['crc32c', 'validateBatches', 'appendFile', 'lookupOffsetIndex', 'lookupTimeIndex', 'allocateReceiveBuffer'] as const;
+
+/**
+ * Receive buffers smaller than this are plain Buffers: malloc reuses such sizes by itself, and
+ * for them a Buffer over pooled memory costs more to make than it saves.
+ */
+export const POOLED_RECEIVE_MIN_BYTES = 256 * 1024;
 type Kernels = Pick<HotPath, (typeof KERNEL_NAMES)[number]>;
 
 /** An error's message on one line, for logs and describeBackend(). */
@@ -95,8 +113,14 @@ export function adaptAddon(exports: unknown): NativeBackend {
     appendFile: kernels.appendFile,
     lookupOffsetIndex: kernels.lookupOffsetIndex,
     lookupTimeIndex: kernels.lookupTimeIndex,
+    allocateReceiveBuffer: pooledWhenLarge(kernels.allocateReceiveBuffer),
   });
-  return { hotpath, crcKernel };
+  if (typeof addon.receiveBufferStats !== 'function') throw new Error('the addon does not export a function receiveBufferStats');
+  return { hotpath, crcKernel, receiveBufferStats: addon.receiveBufferStats as () => ReceiveBufferStats };
+}
+
+function pooledWhenLarge(pooled: HotPath['allocateReceiveBuffer']): HotPath['allocateReceiveBuffer'] {
+  return (length) => (length < POOLED_RECEIVE_MIN_BYTES ? Buffer.allocUnsafe(length) : pooled(length));
 }
 
 /** The kernel's name; an addon built before crcKernel existed says only hardwareCrc. */
@@ -162,6 +186,8 @@ export function selfCheck(candidate: HotPath, reference: HotPath = jsBackend): v
   }
   const out = new Float64Array(VALIDATE_RESULT_SLOTS);
   if (candidate.validateBatches(Buffer.from(expected), -1, -1, out) !== BatchStatus.OK) throw new Error('self-check failed: validateBatches rejects a valid batch');
+  const received = candidate.allocateReceiveBuffer(POOLED_RECEIVE_MIN_BYTES + 3);
+  if (!Buffer.isBuffer(received) || received.length !== POOLED_RECEIVE_MIN_BYTES + 3) throw new Error('self-check failed: allocateReceiveBuffer gives no Buffer of the length asked');
 }
 
 let cachedNative: NativeBackend | Error | undefined;

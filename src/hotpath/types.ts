@@ -129,4 +129,12 @@ export interface HotPath {
    * last entry whose timestamp <= targetTimestamp. Returns its slot, or -1.
    */
   lookupTimeIndex(index: Uint8Array, entries: number, targetTimestamp: number): number;
+
+  /**
+   * `length` uninitialised bytes for socket reads to fill (a large response frame). Native
+   * takes large ones from a pool that gets the memory back once the Buffer and every view of it
+   * are garbage, so the kernel does not fault in and zero fresh pages for each response; js
+   * allocates each one (Buffer.allocUnsafe). Contents are unspecified until written.
+   */
+  allocateReceiveBuffer(length: number): Buffer;
 }

@@ -76,4 +76,13 @@ describe('FrameReader fed by the socket (readBuffer/wrote)', () => {
     // After the first chunk, reads target views of the frame's own buffer.
     expect(targets.slice(1, 3).every((target) => target.buffer === frames[0].buffer)).toBe(true);
   });
+
+  it('takes the memory of a frame that spans reads from the allocator it was given', () => {
+    const asked: number[] = [];
+    const allocate = (length: number): Buffer => (asked.push(length), Buffer.alloc(length));
+    const big = 'r'.repeat(150_000);
+    const { frames } = readAll(new FrameReader(1 << 20, allocate), Buffer.concat([frame('small'), frame(big)]), () => 65_536);
+    expect(frames.map(String)).toEqual(['small', big]);
+    expect(asked).toEqual([big.length]);
+  });
 });

@@ -7,12 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { describeBackend, jsHotPath, backend, nativeLoadError, type HotPath } from '../../src/hotpath/index.js';
 import { jsBackend } from '../../src/hotpath/js/index.js';
 import { nativeHotPath } from '../helpers/backends.js';
-import { adaptAddon, chooseBackend, NATIVE_DISABLED_REASON, packageRoot, selfCheck, type NativeBackend } from '../../src/hotpath/loader.js';
+import { adaptAddon, chooseBackend, NATIVE_DISABLED_REASON, packageRoot, POOLED_RECEIVE_MIN_BYTES, selfCheck, type NativeBackend } from '../../src/hotpath/loader.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** A stand-in addon: the js kernels under the native name. */
-const fakeNative: NativeBackend = { hotpath: { ...jsBackend, backend: 'native' }, crcKernel: 'sse4.2' };
+const fakeNative: NativeBackend = {
+  hotpath: { ...jsBackend, backend: 'native' },
+  crcKernel: 'sse4.2',
+  receiveBufferStats: () => ({ blocksMapped: 0, blocksReused: 0, idleBytes: 0, discountedBytes: 0 }),
+};
 const loads = (): NativeBackend => fakeNative;
 const fails = (): NativeBackend => {
   throw new Error('No native build was found for platform=linux\n    loaded from: /somewhere\n');
@@ -52,24 +56,35 @@ describe('chooseBackend', () => {
 });
 
 describe('adaptAddon', () => {
-  const exports = { ...jsBackend, crcKernel: 'table' };
+  const receiveBufferStats = fakeNative.receiveBufferStats;
+  const exports = { ...jsBackend, crcKernel: 'table', receiveBufferStats };
 
-  it('binds the six kernels and crcKernel', () => {
+  it('binds the seven kernels, crcKernel and receiveBufferStats', () => {
     const adapted = adaptAddon(exports);
     expect(adapted.crcKernel).toBe('table');
     expect(adapted.hotpath.backend).toBe('native');
     expect(adapted.hotpath.crc32c(Buffer.from('123456789'), 0)).toBe(0xe3069283);
+    expect(adapted.receiveBufferStats()).toEqual(receiveBufferStats());
   });
 
-  it('rejects exports missing a kernel or crcKernel', () => {
+  it('rejects exports missing a kernel, crcKernel or receiveBufferStats', () => {
     const { lookupTimeIndex: _dropped, ...withoutKernel } = exports;
     expect(() => adaptAddon(withoutKernel)).toThrow(/lookupTimeIndex/);
-    expect(() => adaptAddon({ ...jsBackend })).toThrow(/crcKernel/);
+    expect(() => adaptAddon({ ...jsBackend, receiveBufferStats })).toThrow(/crcKernel/);
+    expect(() => adaptAddon({ ...jsBackend, crcKernel: 'table' })).toThrow(/receiveBufferStats/);
+  });
+
+  it('asks the addon for receive buffers of 256 KiB and more only', () => {
+    const asked: number[] = [];
+    const adapted = adaptAddon({ ...exports, allocateReceiveBuffer: (length: number) => (asked.push(length), Buffer.alloc(length)) });
+    expect(adapted.hotpath.allocateReceiveBuffer(POOLED_RECEIVE_MIN_BYTES - 1).length).toBe(POOLED_RECEIVE_MIN_BYTES - 1);
+    expect(adapted.hotpath.allocateReceiveBuffer(POOLED_RECEIVE_MIN_BYTES).length).toBe(POOLED_RECEIVE_MIN_BYTES);
+    expect(asked).toEqual([POOLED_RECEIVE_MIN_BYTES]);
   });
 
   it('names the kernel of an addon built before crcKernel from its hardwareCrc', () => {
-    expect(adaptAddon({ ...jsBackend, hardwareCrc: true }).crcKernel).toBe('hardware');
-    expect(adaptAddon({ ...jsBackend, hardwareCrc: false }).crcKernel).toBe('table');
+    expect(adaptAddon({ ...jsBackend, hardwareCrc: true, receiveBufferStats }).crcKernel).toBe('hardware');
+    expect(adaptAddon({ ...jsBackend, hardwareCrc: false, receiveBufferStats }).crcKernel).toBe('table');
     expect(() => adaptAddon(undefined)).toThrow(/no object/);
   });
 });

@@ -3,6 +3,7 @@ import type { HotPath } from '../types.js';
 import { crc32c } from './crc32c.js';
 import { encodeBatch } from './record-batch-encode.js';
 import { validateBatches } from './record-batch-validate.js';
+import { allocateReceiveBuffer } from './receive-buffer.js';
 import { appendFile } from './segment-io.js';
 import { lookupOffsetIndex, lookupTimeIndex } from './sparse-index.js';
 
@@ -14,4 +15,5 @@ export const jsBackend: HotPath = Object.freeze({
   appendFile,
   lookupOffsetIndex,
   lookupTimeIndex,
+  allocateReceiveBuffer,
 });
