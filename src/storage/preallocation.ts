@@ -20,6 +20,42 @@ export function setFileLength(fd: number, length: number): Promise<void> {
   return new Promise((resolve, reject) => ftruncate(fd, length, (error) => (error ? reject(error) : resolve())));
 }
 
+/** The length of one segment's file, kept ahead of its data by growFor and cut back by trimTo. */
+export class FileLength {
+  private trimming: Promise<void> | null = null;
+
+  constructor(private length: number) {}
+
+  /** The file was cut to `length` elsewhere (recovery). */
+  reset(length: number): void {
+    this.length = length;
+  }
+
+  /** Null when the file already reaches `end`; otherwise extends it to the next step. */
+  growFor(fd: number, end: number, preallocateBytes: number, segmentBytes: number): Promise<void> | null {
+    if (end <= this.length || preallocateBytes === 0) return null;
+    const length = preallocatedLength(end, preallocateBytes, segmentBytes);
+    return setFileLength(fd, length).then(() => {
+      this.length = length;
+    });
+  }
+
+  /** Cuts the file to `dataSize` and then runs `sync`, once; concurrent calls share the cut. */
+  trimTo(fd: number, dataSize: number, sync: () => Promise<void>): Promise<void> {
+    if (this.trimming === null && fd >= 0 && this.length > dataSize) {
+      this.trimming = setFileLength(fd, dataSize)
+        .then(() => {
+          this.length = dataSize;
+          return sync();
+        })
+        .finally(() => {
+          this.trimming = null;
+        });
+    }
+    return this.trimming ?? Promise.resolve();
+  }
+}
+
 const ZERO_CHECK_BYTES = 1024 * 1024;
 const zeros = Buffer.alloc(ZERO_CHECK_BYTES);
 

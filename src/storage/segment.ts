@@ -11,7 +11,7 @@ import { TimeIndex } from './time-index.js';
 import { findBatch, findInWindow, readRange, wholeBatchesLength, type BatchLocation } from './batch-scan.js';
 import { freshMemory, type ReadMemory } from './read-memory.js';
 import { BATCH_HEADER_BYTES } from '../records/layout.js';
-import { preallocatedLength, setFileLength } from './preallocation.js';
+import { FileLength } from './preallocation.js';
 
 /** What an append tells the segment so it can keep its indexes. */
 export interface AppendedChunk {
@@ -40,8 +40,7 @@ export class Segment {
   private bytesSinceLastIndexEntry = 0;
   private fd: number;
   /** The file's length as we last set it: at least writtenSize, more when preallocated. */
-  private fileLength: number;
-  private trimming: Promise<void> | null = null;
+  private readonly fileLength: FileLength;
   private activeReads = 0;
   private closeWhenIdle = false;
 
@@ -55,7 +54,8 @@ export class Segment {
     this.paths = segmentPaths(dir, baseOffset);
     this.fd = openSync(this.paths.log, create ? 'wx+' : 'r+');
     const stat = fstatSync(this.fd);
-    this.size = this.writtenSize = this.fileLength = stat.size;
+    this.size = this.writtenSize = stat.size;
+    this.fileLength = new FileLength(stat.size);
     this.nextOffset = baseOffset;
     this.rollingBaseTimestamp = create || !(stat.birthtimeMs > 0) ? Date.now() : stat.birthtimeMs;
     this.offsetIndex = new OffsetIndex(this.paths.offsetIndex, baseOffset, config.segmentIndexBytes, hotpath);
@@ -238,7 +238,8 @@ export class Segment {
   /** Cuts the log at `size` bytes (recovery of a torn tail). */
   truncateTo(size: number): void {
     ftruncateSync(this.fd, size);
-    this.size = this.writtenSize = this.fileLength = size;
+    this.size = this.writtenSize = size;
+    this.fileLength.reset(size);
   }
 
   /**
@@ -246,31 +247,15 @@ export class Segment {
    * step, before the write that needs the room (the writer calls it, one write at a time).
    */
   growFor(end: number): Promise<void> | null {
-    if (end <= this.fileLength || this.config.preallocateBytes === 0) return null;
-    const length = preallocatedLength(end, this.config.preallocateBytes, this.config.segmentBytes);
-    return setFileLength(this.fd, length).then(() => {
-      this.fileLength = length;
-    });
+    return this.fileLength.growFor(this.fd, end, this.config.preallocateBytes, this.config.segmentBytes);
   }
 
   /**
    * Cuts preallocated space off the file and fdatasyncs the new length, for a segment that gets
    * no more appends (rolled, or the log closing). Queued writes are safe: they lie below `size`.
-   * Concurrent calls share one cut.
    */
   trimPreallocated(): Promise<void> {
-    if (this.trimming === null && this.fd >= 0 && this.fileLength > this.size) {
-      const length = this.size;
-      this.trimming = setFileLength(this.fd, length)
-        .then(() => {
-          this.fileLength = length;
-          return this.hotpath.appendFile(this.fd, length, [], true);
-        })
-        .finally(() => {
-          this.trimming = null;
-        });
-    }
-    return this.trimming ?? Promise.resolve();
+    return this.fileLength.trimTo(this.fd, this.size, () => this.hotpath.appendFile(this.fd, this.size, [], true));
   }
 
   close(): void {
