@@ -35,7 +35,7 @@ async function endOffset(client: Client, topic: string): Promise<number> {
 /**
  * Reads from the start for warmupMs and stops, as the producer cases discard their first
  * warmupMs: the measured read then runs compiled code, as in a consumer that has been up a while
- * (its first pass over 1 GiB ran 25-35% slower than the passes after it).
+ * (in one process, a first pass over 1 GiB ran 11-40% slower than the second).
  */
 async function warmUp(client: Client, topic: string, recordsInLog: number, warmupMs: number): Promise<void> {
   const { maxBytes, maxBytesPerPartition, maxWaitMs } = CONSUMER_SETTINGS;
