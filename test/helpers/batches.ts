@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { HotPath, RawRecord } from '../../src/hotpath/types.js';
 
 export interface BatchSpec {
@@ -35,6 +36,17 @@ export function makeBatch(hp: HotPath, spec: BatchSpec = {}): Buffer {
 export function tempDir(prefix = 'sluice-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** For a describe block: a function making fresh temp directories, all removed after the block. */
+export function suiteTempDirs(): () => string {
+  const cleanups: Array<() => void> = [];
+  afterAll(() => cleanups.forEach((cleanup) => cleanup()));
+  return () => {
+    const temp = tempDir();
+    cleanups.push(temp.cleanup);
+    return temp.dir;
+  };
 }
 
 /** Base offsets of the batches back to back in buf. */

@@ -3,11 +3,11 @@
 // calling it damage.
 import { readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PartitionLog, type StorageLogger } from '../../src/storage/index.js';
 import { preallocatedLength } from '../../src/storage/preallocation.js';
 import { forEachBackend } from '../helpers/backends.js';
-import { makeBatch, tempDir } from '../helpers/batches.js';
+import { makeBatch, suiteTempDirs } from '../helpers/batches.js';
 
 const FIRST_LOG = '00000000000000000000.log';
 const STEP = 16 * 1024;
@@ -45,14 +45,7 @@ describe('preallocatedLength', () => {
 });
 
 describe.each(forEachBackend)('preallocated segments (%s)', (_name, hp) => {
-  const temps: Array<() => void> = [];
-  afterAll(() => temps.forEach((cleanup) => cleanup()));
-
-  function newDir(): string {
-    const temp = tempDir();
-    temps.push(temp.cleanup);
-    return temp.dir;
-  }
+  const newDir = suiteTempDirs();
 
   async function logWithBatches(dir: string, count: number, config: Record<string, unknown> = {}): Promise<{ log: PartitionLog; batches: Buffer[] }> {
     const log = await PartitionLog.open(dir, { hotpath: hp, logger: quiet, config: { preallocateBytes: STEP, ...config } });
@@ -63,6 +56,15 @@ describe.each(forEachBackend)('preallocated segments (%s)', (_name, hp) => {
       batches.push(batch);
     }
     return { log, batches };
+  }
+
+  /** `count` batches appended, then a stop without a clean shutdown. */
+  async function crashedLog(count: number): Promise<{ dir: string; batches: Buffer[]; dataBytes: number }> {
+    const dir = newDir();
+    const { log, batches } = await logWithBatches(dir, count);
+    const dataBytes = log.sizeInBytes;
+    log.abandon();
+    return { dir, batches, dataBytes };
   }
 
   it('keeps the active file a step ahead of its data, reads only data, and cuts the file back on close', async () => {
@@ -116,10 +118,7 @@ describe.each(forEachBackend)('preallocated segments (%s)', (_name, hp) => {
   });
 
   it('cuts the unwritten tail after a crash as unused space, not damage', async () => {
-    const dir = newDir();
-    const { log, batches } = await logWithBatches(dir, 5);
-    const dataBytes = log.sizeInBytes;
-    log.abandon();
+    const { dir, batches, dataBytes } = await crashedLog(5);
     const logger = recordingLogger();
     const reopened = await PartitionLog.open(dir, { hotpath: hp, logger, config: { preallocateBytes: STEP } });
     expect(reopened.loaded.recovered).toEqual([
@@ -133,10 +132,7 @@ describe.each(forEachBackend)('preallocated segments (%s)', (_name, hp) => {
   });
 
   it('calls a torn batch followed by zeros damage, and cuts both', async () => {
-    const dir = newDir();
-    const { log, batches } = await logWithBatches(dir, 3);
-    const dataBytes = log.sizeInBytes;
-    log.abandon();
+    const { dir, batches, dataBytes } = await crashedLog(3);
     const path = join(dir, FIRST_LOG);
     const lastStart = dataBytes - batches[2].length;
     const bytes = readFileSync(path);

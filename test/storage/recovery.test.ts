@@ -1,9 +1,9 @@
 import { copyFileSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PartitionLog, type StorageLogger } from '../../src/storage/index.js';
 import { forEachBackend } from '../helpers/backends.js';
-import { batchBaseOffsets, makeBatch, tempDir } from '../helpers/batches.js';
+import { batchBaseOffsets, makeBatch, suiteTempDirs } from '../helpers/batches.js';
 
 const SEGMENT = '00000000000000000000';
 const quiet: StorageLogger = { info: () => {}, warn: () => {} };
@@ -14,14 +14,7 @@ function recordingLogger(): StorageLogger & { warnings: Array<Record<string, unk
 }
 
 describe.each(forEachBackend)('recovery (%s)', (_name, hp) => {
-  const temps: Array<() => void> = [];
-  afterAll(() => temps.forEach((cleanup) => cleanup()));
-
-  function newDir(): string {
-    const temp = tempDir();
-    temps.push(temp.cleanup);
-    return temp.dir;
-  }
+  const newDir = suiteTempDirs();
 
   /** Writes `batches` single-segment batches and stops without a clean shutdown. */
   async function crashedLog(batches: number, config = {}): Promise<{ dir: string; lastBatchStart: number; size: number }> {
