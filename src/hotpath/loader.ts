@@ -45,8 +45,9 @@ export const NATIVE_DISABLED_REASON = 'disabled by SLUICE_NATIVE=0';
 const KERNEL_NAMES = ['crc32c', 'validateBatches', 'appendFile', 'lookupOffsetIndex', 'lookupTimeIndex', 'allocateReceiveBuffer'] as const;
 
 /**
- * Receive buffers smaller than this are plain Buffers: malloc reuses such sizes by itself, and
- * for them a Buffer over pooled memory costs more to make than it saves.
+ * Receive buffers smaller than this (the pool's smallest block) are plain Buffers: they are the
+ * many small responses, which malloc serves from memory it keeps; the pool is for the large ones
+ * that would each be fresh pages.
  */
 export const POOLED_RECEIVE_MIN_BYTES = 256 * 1024;
 type Kernels = Pick<HotPath, (typeof KERNEL_NAMES)[number]>;

@@ -54,7 +54,7 @@ export async function loadLog(dir: string, config: LogConfig, hotpath: HotPath, 
     if (report.truncatedBytes > 0) {
       logger.warn('truncated a damaged segment tail', { ...report });
     } else if (report.unwrittenBytes > 0) {
-      logger.info('cut preallocated space left by an unclean stop', { ...report });
+      logger.info('cut preallocated space that was never written', { ...report });
     }
     if (i + 1 < bases.length && segment.nextOffset !== nextBase) {
       droppedSegments.push(...dropSegmentsFrom(dir, bases.slice(i + 1), config, hotpath));
