@@ -74,7 +74,8 @@ interface PartitionQueue {
 }
 
 export class Accumulator {
-  private readonly queues = new Map<string, PartitionQueue>();
+  /** By topic, then partition: finding a record's queue builds no key string per record. */
+  private readonly queues = new Map<string, Map<number, PartitionQueue>>();
 
   constructor(private readonly options: AccumulatorOptions) {
     if (!(options.batchSize > 0)) throw new RangeError(`batchSize must be positive, not ${options.batchSize}`);
@@ -101,7 +102,7 @@ export class Accumulator {
   /** Takes the head batch of every partition that is free and whose head is sendable. */
   drain(): ProducerBatch[] {
     const ready: ProducerBatch[] = [];
-    for (const queue of this.queues.values()) {
+    for (const queue of this.allQueues()) {
       const head = queue.batches[0];
       if (queue.busy || head === undefined || !head.sendable) continue;
       queue.busy = true;
@@ -115,7 +116,7 @@ export class Accumulator {
     const queue = this.queue(batch.topic, batch.partition);
     if (queue.batches[0] === batch) queue.batches.shift();
     queue.busy = false;
-    if (queue.batches.length === 0) this.queues.delete(key(batch.topic, batch.partition));
+    if (queue.batches.length === 0) this.dropQueue(batch.topic, batch.partition);
     this.options.onReady();
   }
 
@@ -127,7 +128,7 @@ export class Accumulator {
 
   /** Closes every open batch now and waits until all batches so far have their answer. */
   async flush(): Promise<void> {
-    const all = [...this.queues.values()].flatMap((queue) => queue.batches);
+    const all = this.allQueues().flatMap((queue) => queue.batches);
     for (const batch of all) this.markSendable(batch, false);
     this.options.onReady();
     await Promise.allSettled(all.map((batch) => batch.done));
@@ -136,7 +137,7 @@ export class Accumulator {
   /** Batches waiting or in flight. */
   get batchCount(): number {
     let count = 0;
-    for (const queue of this.queues.values()) count += queue.batches.length;
+    for (const queue of this.allQueues()) count += queue.batches.length;
     return count;
   }
 
@@ -157,18 +158,28 @@ export class Accumulator {
   }
 
   private queue(topic: string, partition: number): PartitionQueue {
-    const k = key(topic, partition);
-    let queue = this.queues.get(k);
+    let byPartition = this.queues.get(topic);
+    if (byPartition === undefined) {
+      byPartition = new Map();
+      this.queues.set(topic, byPartition);
+    }
+    let queue = byPartition.get(partition);
     if (queue === undefined) {
       queue = { batches: [], busy: false };
-      this.queues.set(k, queue);
+      byPartition.set(partition, queue);
     }
     return queue;
   }
-}
 
-function key(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
+  private dropQueue(topic: string, partition: number): void {
+    const byPartition = this.queues.get(topic);
+    byPartition?.delete(partition);
+    if (byPartition?.size === 0) this.queues.delete(topic);
+  }
+
+  private allQueues(): PartitionQueue[] {
+    return [...this.queues.values()].flatMap((byPartition) => [...byPartition.values()]);
+  }
 }
 
 /** Upper bound of a record's encoded size: data plus the widest varints (NOTES.md §4.2). */
