@@ -102,11 +102,13 @@ export class Accumulator {
   /** Takes the head batch of every partition that is free and whose head is sendable. */
   drain(): ProducerBatch[] {
     const ready: ProducerBatch[] = [];
-    for (const queue of this.allQueues()) {
-      const head = queue.batches[0];
-      if (queue.busy || head === undefined || !head.sendable) continue;
-      queue.busy = true;
-      ready.push(head);
+    for (const byPartition of this.queues.values()) {
+      for (const queue of byPartition.values()) {
+        const head = queue.batches[0];
+        if (queue.busy || head === undefined || !head.sendable) continue;
+        queue.busy = true;
+        ready.push(head);
+      }
     }
     return ready;
   }
@@ -177,6 +179,7 @@ export class Accumulator {
     if (byPartition?.size === 0) this.queues.delete(topic);
   }
 
+  /** Every queue, in a fresh array (for the calls that are not per batch). */
   private allQueues(): PartitionQueue[] {
     return [...this.queues.values()].flatMap((byPartition) => [...byPartition.values()]);
   }
