@@ -6,8 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { answersApiVersions, freePort } from '../dist/cli/bench/process.js';
+import { freePort, untilAnswering } from '../dist/cli/bench/process.js';
 
 const TIMEOUT_MS = 20_000;
 const bin = createRequire(import.meta.url)('../dist/cli/sluice.cjs');
@@ -20,18 +19,10 @@ async function writeCodeCache() {
     process.argv = [process.argv[0], bin.BUNDLE_PATH, 'broker', '--port', String(port), '--data', dataDir, '--log-level', 'silent'];
     const script = bin.compileBundle(bundle, undefined);
     bin.runBundle(script);
-    await untilAnswering(port);
+    await untilAnswering(port, TIMEOUT_MS);
     writeFileSync(bin.CODE_CACHE_PATH, bin.codeCacheFile(bundle, script.createCachedData()));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function untilAnswering(port) {
-  const deadline = Date.now() + TIMEOUT_MS;
-  while (!(await answersApiVersions(port))) {
-    if (Date.now() > deadline) throw new Error(`the broker did not answer on port ${port} within ${TIMEOUT_MS} ms`);
-    await sleep(5);
   }
 }
 

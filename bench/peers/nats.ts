@@ -3,37 +3,30 @@
 // the server sends its PubAck to, and a batch is done when every PubAck came back: the
 // asynchronous publishing `nats bench --js` does. (nats.js's jetstream.publish() awaits each
 // PubAck as a request of its own, with a timer each, and managed ~29k/s here.)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect, createInbox, StorageType, type Msg, type NatsConnection, type NatsError } from 'nats';
 import type { BenchProfile } from '../../src/cli/bench/cases.js';
-import { freePort, spawnProcess, untilListening } from '../../src/cli/bench/process.js';
 import { payload } from '../../src/cli/bench/topics.js';
 import type { PeerResult } from '../../src/cli/bench/types.js';
+import { withPeerServer } from './server.js';
 import { runPeerWorkloads, type PeerSender } from './workloads.js';
 
 // nats-server's default sync_interval; 2.10 and later can set it ("always" syncs every write).
 const DURABILITY = "in the stream's file (OS page cache) before the PubAck; fsync'd every 2 minutes (default sync_interval)";
 const SUBJECT = 'bench';
 
-export async function runNatsPeer(binary: string, profile: BenchProfile): Promise<PeerResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-nats-'));
-  const port = await freePort();
-  const server = spawnProcess(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], port);
-  let connection: NatsConnection | null = null;
-  try {
-    await untilListening(server);
-    connection = await connect({ servers: `127.0.0.1:${port}` });
-    const manager = await connection.jetstreamManager();
-    await manager.streams.add({ name: 'BENCH', subjects: [SUBJECT], storage: StorageType.File });
-    const base = { system: 'NATS JetStream, file storage', version: connection.info?.version ?? 'unknown', durability: DURABILITY };
-    return await runPeerWorkloads(base, asyncPublisher(connection, payload(100)), profile);
-  } finally {
-    await connection?.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function runNatsPeer(binary: string, profile: BenchProfile): Promise<PeerResult> {
+  const args = (port: number, dir: string) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir];
+  return withPeerServer(binary, 'nats', args, async (port) => {
+    const connection = await connect({ servers: `127.0.0.1:${port}` });
+    try {
+      const manager = await connection.jetstreamManager();
+      await manager.streams.add({ name: 'BENCH', subjects: [SUBJECT], storage: StorageType.File });
+      const base = { system: 'NATS JetStream, file storage', version: connection.info?.version ?? 'unknown', durability: DURABILITY };
+      return await runPeerWorkloads(base, asyncPublisher(connection, payload(100)), profile);
+    } finally {
+      await connection.close();
+    }
+  });
 }
 
 interface Batch {

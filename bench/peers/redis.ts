@@ -1,14 +1,11 @@
 // Redis Streams as a peer (--peers): XADD of 100-byte values to one stream, pipelined, against a
 // redis-server of our own with the append-only file on, once with appendfsync always and once
 // with everysec. Commands go out pre-encoded (resp.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BenchProfile } from '../../src/cli/bench/cases.js';
-import { freePort, spawnProcess, untilListening } from '../../src/cli/bench/process.js';
 import { payload } from '../../src/cli/bench/topics.js';
 import type { PeerResult } from '../../src/cli/bench/types.js';
 import { encodeCommand, RespConnection } from './resp.js';
+import { withPeerServer } from './server.js';
 import { runPeerWorkloads, type PeerSender } from './workloads.js';
 
 export type AppendFsync = 'always' | 'everysec';
@@ -18,22 +15,17 @@ const DURABILITY: Record<AppendFsync, string> = {
   everysec: "in the append-only file (OS page cache) before the reply; fsync'd once a second",
 };
 
-export async function runRedisPeer(binary: string, appendfsync: AppendFsync, profile: BenchProfile): Promise<PeerResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-redis-'));
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', '', '--protected-mode', 'no'];
-  const server = spawnProcess(binary, args, port);
-  let connection: RespConnection | null = null;
-  try {
-    await untilListening(server);
-    connection = await RespConnection.open(port);
-    const base = { system: `Redis Streams, appendfsync ${appendfsync}`, version: await serverVersion(connection), durability: DURABILITY[appendfsync] };
-    return await runPeerWorkloads(base, xaddSender(connection, payload(100)), profile);
-  } finally {
-    connection?.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function runRedisPeer(binary: string, appendfsync: AppendFsync, profile: BenchProfile): Promise<PeerResult> {
+  const args = (port: number, dir: string) => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', appendfsync, '--save', '', '--protected-mode', 'no'];
+  return withPeerServer(binary, 'redis', args, async (port) => {
+    const connection = await RespConnection.open(port);
+    try {
+      const base = { system: `Redis Streams, appendfsync ${appendfsync}`, version: await serverVersion(connection), durability: DURABILITY[appendfsync] };
+      return await runPeerWorkloads(base, xaddSender(connection, payload(100)), profile);
+    } finally {
+      connection.close();
+    }
+  });
 }
 
 /** XADD bench * v <value>, the same bytes every time; a batch is that many copies in one write. */

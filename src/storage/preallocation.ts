@@ -57,10 +57,12 @@ export class FileLength {
 }
 
 const ZERO_CHECK_BYTES = 1024 * 1024;
-const zeros = Buffer.alloc(ZERO_CHECK_BYTES);
+/** What the check compares against; made by the first recovery that needs it, not at start-up. */
+let zeros: Buffer | null = null;
 
 /** Whether bytes [start, end) of the file are all zero: space preallocated and never written. */
 export async function isUnwritten(fd: number, start: number, end: number): Promise<boolean> {
+  zeros ??= Buffer.alloc(ZERO_CHECK_BYTES);
   for (let position = start; position < end; position += ZERO_CHECK_BYTES) {
     const length = Math.min(ZERO_CHECK_BYTES, end - position);
     const bytes = await readRange(fd, position, length);

@@ -38,29 +38,25 @@ async function endOffset(client: Client, topic: string): Promise<number> {
  * (in one process, a first pass over 1 GiB ran 11-40% slower than the second).
  */
 async function warmUp(client: Client, topic: string, recordsInLog: number, warmupMs: number): Promise<void> {
-  const { maxBytes, maxBytesPerPartition, maxWaitMs } = CONSUMER_SETTINGS;
-  const consumer = client.consumer({ maxBytes, maxBytesPerPartition, maxWaitMs });
-  consumer.assign([{ topic, partition: 0, offset: 0 }]);
-  const deadline = performance.now() + warmupMs;
-  let records = 0;
-  try {
-    for await (const message of consumer) {
-      records++;
-      if (message.offset >= recordsInLog - 1) break;
-      if (records % DEADLINE_CHECK_EVERY === 0 && performance.now() >= deadline) break;
-    }
-  } finally {
-    await consumer.close();
-  }
+  await readFromStart(client, topic, recordsInLog, performance.now() + warmupMs);
 }
 
 async function readToEnd(client: Client, topic: string, recordsInLog: number, maxMs: number, cpuClock: CpuClock | undefined): Promise<ConsumerResult> {
-  const { recordBytes, maxBytes, maxBytesPerPartition, maxWaitMs } = CONSUMER_SETTINGS;
-  const consumer = client.consumer({ maxBytes, maxBytesPerPartition, maxWaitMs });
-  consumer.assign([{ topic, partition: 0, offset: 0 }]);
+  const { recordBytes } = CONSUMER_SETTINGS;
   const cpuBefore = readCpu(cpuClock);
   const started = performance.now();
-  const deadline = started + maxMs;
+  const { recordsRead, valueBytes, reachedEnd } = await readFromStart(client, topic, recordsInLog, started + maxMs);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuBetween(cpuBefore, readCpu(cpuClock), seconds, valueBytes);
+  if (valueBytes !== recordsRead * recordBytes) throw new Error(`the consumer read ${valueBytes} value bytes in ${recordsRead} records of ${recordBytes}`);
+  return { recordBytes, recordsInLog, recordsRead, reachedEnd, seconds, recordsPerSecond: recordsRead / seconds, megabytesPerSecond: valueBytes / seconds / MB, cpu };
+}
+
+/** A fresh consumer reads partition 0 from offset 0 until the log's end or the deadline (a performance.now() time). */
+async function readFromStart(client: Client, topic: string, recordsInLog: number, deadline: number): Promise<{ recordsRead: number; valueBytes: number; reachedEnd: boolean }> {
+  const { maxBytes, maxBytesPerPartition, maxWaitMs } = CONSUMER_SETTINGS;
+  const consumer = client.consumer({ maxBytes, maxBytesPerPartition, maxWaitMs });
+  consumer.assign([{ topic, partition: 0, offset: 0 }]);
   let recordsRead = 0;
   let valueBytes = 0;
   let reachedEnd = recordsInLog === 0;
@@ -79,8 +75,5 @@ async function readToEnd(client: Client, topic: string, recordsInLog: number, ma
   } finally {
     await consumer.close();
   }
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuBetween(cpuBefore, readCpu(cpuClock), seconds, valueBytes);
-  if (valueBytes !== recordsRead * recordBytes) throw new Error(`the consumer read ${valueBytes} value bytes in ${recordsRead} records of ${recordBytes}`);
-  return { recordBytes, recordsInLog, recordsRead, reachedEnd, seconds, recordsPerSecond: recordsRead / seconds, megabytesPerSecond: valueBytes / seconds / MB, cpu };
+  return { recordsRead, valueBytes, reachedEnd };
 }

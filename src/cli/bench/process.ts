@@ -88,19 +88,29 @@ export function untilListening(spawned: SpawnedProcess, timeoutMs = 10_000): Pro
   return pollUntil(spawned, acceptsConnection, 'listening', timeoutMs, 5);
 }
 
-/** Asks `ready` every `everyMs` until it says yes; throws once the process has exited or timeoutMs passed. */
-async function pollUntil(spawned: SpawnedProcess, ready: (port: number) => Promise<boolean>, what: string, timeoutMs: number, everyMs: number): Promise<void> {
+/** Resolves once a broker in this process answers ApiVersions on the port; throws after timeoutMs. */
+export function untilAnswering(port: number, timeoutMs: number): Promise<void> {
+  return pollUntil({ port }, answersApiVersions, 'answering ApiVersions', timeoutMs, 5);
+}
+
+/**
+ * Asks `ready` every `everyMs` until it says yes; throws once timeoutMs passed or, for a spawned
+ * process, once it has exited (with what it printed).
+ */
+async function pollUntil(target: SpawnedProcess | { readonly port: number }, ready: (port: number) => Promise<boolean>, what: string, timeoutMs: number, everyMs: number): Promise<void> {
+  const spawned = 'child' in target ? target : null;
+  const printed = (): string => (spawned === null ? '' : `: ${spawned.output()}${spawned.errorOutput()}`);
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    if (spawned.child.exitCode !== null) throw new Error(`exited with ${spawned.child.exitCode} before ${what}: ${spawned.output()}${spawned.errorOutput()}`);
-    if (await ready(spawned.port)) return;
-    if (performance.now() > deadline) throw new Error(`not ${what} after ${timeoutMs} ms: ${spawned.output()}${spawned.errorOutput()}`);
+    if (spawned !== null && spawned.child.exitCode !== null) throw new Error(`exited with ${spawned.child.exitCode} before ${what}${printed()}`);
+    if (await ready(target.port)) return;
+    if (performance.now() > deadline) throw new Error(`not ${what} on port ${target.port} after ${timeoutMs} ms${printed()}`);
     await sleep(everyMs);
   }
 }
 
 /** One connect + ApiVersions round trip; false when the port does not accept yet. */
-export function answersApiVersions(port: number): Promise<boolean> {
+function answersApiVersions(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     let received = Buffer.alloc(0);
