@@ -2,7 +2,7 @@
 // <dataDir>/topics.json (written atomically), and one PartitionLog per partition in
 // <dataDir>/<topic>-<partition>/ as Kafka lays them out.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HotPath } from '../hotpath/types.js';
@@ -46,13 +46,22 @@ export class TopicRegistry {
   private readonly byId = new Map<string, Topic>();
   /** Topics whose logs are being opened: a second create of the same name must see them. */
   private readonly creating = new Map<string, Promise<Topic>>();
+  /**
+   * Deleted topics whose directories are still in place, by name: the name stays taken until
+   * they are moved aside, so a topic created again never opens, nor loses, the old files.
+   */
+  private readonly deleting = new Map<string, Promise<void>>();
+  /** Directories moved aside and being removed; close() waits for them. */
+  private readonly removals = new Set<Promise<void>>();
 
   private constructor(private readonly options: TopicRegistryOptions) {}
 
   static async open(options: TopicRegistryOptions): Promise<TopicRegistry> {
     mkdirSync(options.dataDir, { recursive: true });
     const registry = new TopicRegistry(options);
-    for (const record of registry.readMetadata()) await registry.openTopic(record);
+    const records = registry.readMetadata();
+    registry.removeStrayDirectories(records);
+    for (const record of records) await registry.openTopic(record);
     return registry;
   }
 
@@ -76,7 +85,8 @@ export class TopicRegistry {
     assertPartitionCount(name, partitions);
     this.checkConfigs(name, configs);
     if (validateOnly) return null;
-    const opening = this.openTopic({ name, id: newTopicId(), partitions, configs: { ...configs } });
+    const record = { name, id: newTopicId(), partitions, configs: { ...configs } };
+    const opening = (this.deleting.get(name) ?? Promise.resolve()).then(() => this.openTopic(record));
     this.creating.set(name, opening);
     try {
       const topic = await opening;
@@ -89,24 +99,43 @@ export class TopicRegistry {
 
   /** The topic, waiting for it when another request is creating it; creates it (auto-creation) when absent. */
   async getOrCreate(name: string, partitions: number): Promise<Topic> {
-    const existing = this.topics.get(name) ?? (await this.creating.get(name));
+    // Looked up without an await in between, so two callers never both try to create it.
+    const existing = this.topics.get(name) ?? this.creating.get(name);
     if (existing !== undefined) return existing;
     return (await this.create(name, partitions)) as Topic;
   }
 
+  /**
+   * Deletes a topic: it is gone from lookups and topics.json at once; its name is free again once
+   * every partition log has finished what it was doing and its directory has been renamed to
+   * `<topic>-<partition>.<id>-delete`, a name no topic's directory can have. Removal follows.
+   */
   async delete(name: string): Promise<void> {
     const topic = this.require(name);
     this.topics.delete(name);
     this.byId.delete(topic.id);
     this.writeMetadata();
-    for (const [partition, log] of topic.logs.entries()) {
-      log.abandon();
-      // Renamed first so a topic created again at once under the same name gets fresh directories.
-      const doomed = `${this.partitionDir(name, partition)}.${topic.id}-delete`;
-      renameSync(this.partitionDir(name, partition), doomed);
-      // On the thread pool: unlinking a large log whose pages are cached takes tens of milliseconds.
-      await rm(doomed, { recursive: true, force: true });
-    }
+    const movedAside = this.moveAside(topic);
+    const nameFree = movedAside.then(() => undefined, () => undefined);
+    this.deleting.set(name, nameFree);
+    void nameFree.then(() => this.deleting.get(name) === nameFree && this.deleting.delete(name));
+    const doomed = await movedAside;
+    await this.trackRemoval(Promise.all(doomed.map((dir) => removeDirectory(dir))).then(() => undefined));
+  }
+
+  private async moveAside(topic: Topic): Promise<string[]> {
+    await Promise.all(topic.logs.map((log) => log.discard()));
+    return topic.logs.map((_, partition) => {
+      const dir = this.partitionDir(topic.name, partition);
+      const doomed = `${dir}.${topic.id}${DELETE_SUFFIX}`;
+      renameSync(dir, doomed);
+      return doomed;
+    });
+  }
+
+  private trackRemoval(removal: Promise<void>): Promise<void> {
+    this.removals.add(removal);
+    return removal.finally(() => this.removals.delete(removal));
   }
 
   /** CreatePartitions: grows the topic to `total` partitions. */
@@ -134,6 +163,7 @@ export class TopicRegistry {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.creating.values(), ...this.deleting.values(), ...this.removals]);
     for (const topic of this.topics.values()) await Promise.all(topic.logs.map((log) => log.close()));
   }
 
@@ -171,6 +201,27 @@ export class TopicRegistry {
     return join(this.options.dataDir, `${name}-${partition}`);
   }
 
+  /**
+   * Removes what a crash can leave behind: directories moved aside for deletion, and partition
+   * directories of no topic in topics.json (a delete whose files were not yet moved, a create
+   * or CreatePartitions whose metadata was not yet written). Either could otherwise come back
+   * as the data of a topic created later under the same name.
+   */
+  private removeStrayDirectories(records: readonly TopicRecord[]): void {
+    // Without topics.json every directory would look stray: that is damage to report, not tidy.
+    if (!existsSync(join(this.options.dataDir, METADATA_FILE))) return;
+    const partitionsOf = new Map(records.map((record) => [record.name, record.partitions]));
+    for (const entry of readdirSync(this.options.dataDir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const stray = entry.name.endsWith(DELETE_SUFFIX) || isStrayPartitionDir(entry.name, partitionsOf);
+      if (!stray) continue;
+      this.options.logger?.warn('removing a directory of no topic', { dir: entry.name });
+      const doomed = join(this.options.dataDir, entry.name.endsWith(DELETE_SUFFIX) ? entry.name : `${entry.name}.stray${DELETE_SUFFIX}`);
+      if (!entry.name.endsWith(DELETE_SUFFIX)) renameSync(join(this.options.dataDir, entry.name), doomed);
+      void this.trackRemoval(removeDirectory(doomed));
+    }
+  }
+
   private readMetadata(): TopicRecord[] {
     const path = join(this.options.dataDir, METADATA_FILE);
     if (!existsSync(path)) return [];
@@ -183,6 +234,21 @@ export class TopicRegistry {
     const topics = this.list().map(({ name, id, partitions, configs }) => ({ name, id, partitions, configs }));
     writeFileAtomic(join(this.options.dataDir, METADATA_FILE), `${JSON.stringify({ version: 1, topics }, null, 2)}\n`);
   }
+}
+
+const DELETE_SUFFIX = '-delete';
+const PARTITION_DIR = /^(.+)-(\d+)$/;
+
+/** A `<topic>-<partition>` directory whose topic is unknown or has fewer partitions. */
+function isStrayPartitionDir(name: string, partitionsOf: ReadonlyMap<string, number>): boolean {
+  const match = PARTITION_DIR.exec(name);
+  if (match === null || topicNameProblem(match[1]) !== null) return false;
+  return Number(match[2]) >= (partitionsOf.get(match[1]) ?? 0);
+}
+
+/** On the thread pool: unlinking a large log whose pages are cached takes tens of milliseconds. */
+function removeDirectory(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true });
 }
 
 function assertPartitionCount(name: string, partitions: number): void {

@@ -9,6 +9,7 @@ import type { LogConfig } from './config.js';
 import { RECOVERY_POINT_FILE } from './file-names.js';
 import { FlushTimers } from './flush-timers.js';
 import { GroupCommit } from './group-commit.js';
+import type { InFlight } from './in-flight.js';
 import type { StorageLogger } from './log-loader.js';
 import type { LogWriter } from './log-writer.js';
 import type { Segment } from './segment.js';
@@ -20,6 +21,8 @@ export interface DurableLog {
   /** The segments, oldest first (the live list: it changes as the log rolls and retention runs). */
   readonly segments: readonly Segment[];
   readonly stateFiles: StateFiles;
+  /** Where background work is tracked, so closing the log can wait for it. */
+  readonly inFlight: InFlight;
   readonly logger: StorageLogger;
   /** No background work once the log is closed; nothing at all once abandoned (a simulated crash). */
   isClosed(): boolean;
@@ -117,6 +120,6 @@ export class LogDurability {
       this.queuedInBackground.delete(what);
       await work();
     };
-    backgroundQueue.run(run).catch((error: unknown) => this.log.logger.warn(`${what} failed`, { dir: this.log.dir, error: String(error) }));
+    this.log.inFlight.track(backgroundQueue.run(run)).catch((error: unknown) => this.log.logger.warn(`${what} failed`, { dir: this.log.dir, error: String(error) }));
   }
 }

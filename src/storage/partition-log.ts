@@ -12,6 +12,7 @@ import { CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE } from './file-names.js';
 import { LogDurability } from './log-durability.js';
 import { consoleLogger, loadLog, type LoadedLog, type StorageLogger } from './log-loader.js';
 import { LogWriter, type WrittenAppend } from './log-writer.js';
+import { InFlight } from './in-flight.js';
 import { freshMemory, type ReadMemory } from './read-memory.js';
 import { RecentAppends } from './recent-appends.js';
 import { segmentsBeyondRetention } from './retention.js';
@@ -50,6 +51,7 @@ export class PartitionLog {
   private abandoned = false;
   private readonly appendListeners = new Set<() => void>();
   private readonly stateFiles = new StateFiles();
+  private readonly inFlight = new InFlight();
   /** Copies of the last small appends, for readers at the end of the log (see recent-appends.ts). */
   private readonly recent = new RecentAppends();
 
@@ -65,7 +67,7 @@ export class PartitionLog {
     this.nextOffsetToAssign = this.active.nextOffset;
     const syncedWithWrite = (upTo: number): void => this.durability.syncedWithWrite(upTo);
     this.writer = new LogWriter(hotpath, this.nextOffsetToAssign, (appends) => this.written(appends), syncedWithWrite);
-    const durableLog = { dir, writer: this.writer, segments: this.segments, stateFiles: this.stateFiles, logger, isClosed: () => this.closed, isAbandoned: () => this.abandoned };
+    const durableLog = { dir, writer: this.writer, segments: this.segments, stateFiles: this.stateFiles, inFlight: this.inFlight, logger, isClosed: () => this.closed, isAbandoned: () => this.abandoned };
     this.durability = new LogDurability(durableLog, this.nextOffsetToAssign, loaded.recoveryPoint);
     this.durability.startTimers(this.settings);
   }
@@ -222,11 +224,27 @@ export class PartitionLog {
     this.closed = true;
     this.durability.stopTimers();
     await this.writer.drained();
+    await this.inFlight.settled();
     await Promise.all(this.segments.map((segment) => segment.trimPreallocated()));
     await this.durability.sync();
     this.active.sealTimeIndex();
     await this.durability.checkpoint();
     await this.stateFiles.write(join(this.dir, CLEAN_SHUTDOWN_FILE), () => '');
+    this.segments.forEach((segment) => segment.close());
+  }
+
+  /**
+   * Closes a log whose directory is about to be deleted: no flush, checkpoint or marker, but the
+   * writes and background work under way finish first (see in-flight.ts), so once this resolves
+   * nothing of this log touches its files again and the directory can be moved.
+   */
+  async discard(): Promise<void> {
+    if (this.closed && !this.abandoned) return;
+    this.closed = true;
+    this.abandoned = true;
+    this.durability.stopTimers();
+    await this.writer.drained();
+    await this.inFlight.settled();
     this.segments.forEach((segment) => segment.close());
   }
 
@@ -248,10 +266,10 @@ export class PartitionLog {
     this.segments.push(Segment.create(this.dir, this.nextOffsetToAssign, this.config, this.hotpath));
     // The finished segment loses its preallocated tail and is flushed once its queued writes
     // are out; the checkpoint then records that everything below the new segment is safe.
-    this.writer.drained()
+    const flushed = this.writer.drained()
       .then(() => previous.trimPreallocated())
-      .then(() => this.durability.checkpoint())
-      .catch((error: unknown) => this.logger.warn('flush after roll failed', { path: previous.paths.log, error: String(error) }));
+      .then(() => this.durability.checkpoint());
+    this.inFlight.track(flushed).catch((error: unknown) => this.logger.warn('flush after roll failed', { path: previous.paths.log, error: String(error) }));
     this.applyRetentionQuietly();
   }
 
@@ -275,8 +293,8 @@ export class PartitionLog {
 
   /** Off the event loop: retention runs on the append path. On a crash before it lands, the loader takes the first segment's base instead. */
   private saveStartOffset(): void {
-    this.stateFiles
-      .write(join(this.dir, LOG_START_OFFSET_FILE), () => `${this.startOffset}\n`)
+    this.inFlight
+      .track(this.stateFiles.write(join(this.dir, LOG_START_OFFSET_FILE), () => `${this.startOffset}\n`))
       .catch((error: unknown) => this.logger.warn('writing the log start offset failed', { dir: this.dir, error: String(error) }));
   }
 
