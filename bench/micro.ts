@@ -106,7 +106,7 @@ function buildCases(tempDir: string): { cases: Case[]; cleanup: () => void } {
     { name: 'CRC32C 1 KiB, crc-32 package', unitsPerOp: 100, bytesPerUnit: KIB, other: () => { let c = 0; for (let i = 0; i < 100; i++) c = crc32Package.buf(kib, c); return c; } },
     { name: 'CRC32C 1 MiB', unitsPerOp: 1, bytesPerUnit: MIB, kernel: crcLoop(mib, 1) },
     { name: 'CRC32C 1 MiB, crc-32 package', unitsPerOp: 1, bytesPerUnit: MIB, other: () => crc32Package.buf(mib, 0) },
-    { name: `validate+assign ${(batch.length / KIB).toFixed(1)} KiB, 100 recs`, unitsPerOp: 1, bytesPerUnit: batch.length, kernel: (hp) => () => hp.validateBatches(batch, 1000, 5, out) },
+    { name: `validate+assign ${(batch.length / KIB).toFixed(1)} KiB, 100 recs`, unitsPerOp: 1, bytesPerUnit: batch.length, kernel: (hp) => () => hp.validateBatches(batch, 1000, 5, -1, out) },
     { name: 'encodeBatch 100 recs (kernel)', unitsPerOp: 1, bytesPerUnit: batch.length, kernel: (hp) => () => hp.encodeBatch(rawRecords, rawHeader) },
     { name: 'encodeRecordBatch 100 recs', unitsPerOp: 1, bytesPerUnit: batch.length, kernel: (hp) => () => encodeRecordBatch(producerRecords, {}, hp) },
     { name: `offset index lookup, ${INDEX_ENTRIES / 1000}k entries`, unitsPerOp: LOOKUPS_PER_OP, kernel: (hp) => () => { let s = 0; for (const t of lookupTargets) s += hp.lookupOffsetIndex(index, INDEX_ENTRIES, t); return s; } },

@@ -34,19 +34,22 @@ int64_t OptionalInt64(const Napi::Value& value, int64_t max) {
   return std::min(FloorToInt64(number), max);
 }
 
-// validateBatches(buf, assignFrom, leaderEpoch, out) -> BatchStatus.
+// validateBatches(buf, assignFrom, leaderEpoch, logAppendTime, out) -> BatchStatus.
 Napi::Value ValidateBatchesBinding(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ByteView buf;
   double* out = nullptr;
   size_t slots = 0;
   if (!GetUint8Array(env, info[0], &buf) || !info[1].IsNumber() || !info[2].IsNumber() ||
-      !GetFloat64Array(env, info[3], &out, &slots) || slots < kValidateSlotsWritten) {
-    return ThrowTypeError(env, "validateBatches(buf, assignFrom, leaderEpoch, out)");
+      !info[3].IsNumber() || !GetFloat64Array(env, info[4], &out, &slots) ||
+      slots < kValidateSlotsWritten) {
+    return ThrowTypeError(env, "validateBatches(buf, assignFrom, leaderEpoch, logAppendTime, out)");
   }
   const int64_t assignFrom = OptionalInt64(info[1], INT64_MAX);
   const int64_t leaderEpoch = OptionalInt64(info[2], INT32_MAX);
-  const int status = ValidateBatches(buf.data, buf.length, assignFrom, leaderEpoch, out);
+  const int64_t logAppendTime = OptionalInt64(info[3], INT64_MAX);
+  const int status =
+      ValidateBatches(buf.data, buf.length, assignFrom, leaderEpoch, logAppendTime, out);
   return Napi::Number::New(env, status);
 }
 

@@ -26,6 +26,7 @@ constexpr size_t kHeaderBytes = 61;
 constexpr size_t kLogOverhead = 12;  // baseOffset + batchLength
 constexpr int32_t kMinBatchLength = static_cast<int32_t>(kHeaderBytes - kLogOverhead);
 constexpr uint8_t kMagicV2 = 2;
+constexpr uint16_t kTimestampTypeBit = 0x08;  // in attributes: 1 = LogAppendTime
 constexpr uint64_t kMaxBatchLength = 0x7fffffff;
 
 // Two's-complement arithmetic without the undefined behaviour of signed overflow: offsets or

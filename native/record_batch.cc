@@ -44,17 +44,38 @@ struct PassedBatches {
   int64_t lastBatchPosition = -1;
 };
 
+// What the broker stamps into every batch that passes.
+struct Stamps {
+  int64_t nextAssigned;  // < 0: offsets left as sent
+  int64_t leaderEpoch;   // < 0: epoch left as sent
+  int64_t logAppendTime;  // < 0: CreateTime, timestamps left as sent
+};
+
+// LogAppendTime as Kafka applies it (DefaultRecordBatch.setMaxTimestamp): the batch's
+// timestamp-type bit and maxTimestamp change, the records' deltas do not, and the CRC (which
+// covers both) is computed again; a batch that already says so is left alone.
+void StampLogAppendTime(uint8_t* batch, size_t size, int64_t logAppendTime) {
+  const uint16_t attributes = ReadU16BE(batch + kAttributesAt);
+  if ((attributes & kTimestampTypeBit) != 0 && ReadI64BE(batch + kMaxTimestampAt) == logAppendTime) {
+    return;
+  }
+  WriteU16BE(batch + kAttributesAt, static_cast<uint16_t>(attributes | kTimestampTypeBit));
+  WriteI64BE(batch + kMaxTimestampAt, logAppendTime);
+  WriteU32BE(batch + kCrcAt, Crc32c(0, batch + kAttributesAt, size - kAttributesAt));
+}
+
 // Stamps a batch that passed (offsets and epoch sit outside the CRC) and adds it to the totals.
-void AcceptBatch(uint8_t* batch, size_t position, size_t size, int64_t* nextAssigned,
-                 int64_t leaderEpoch, PassedBatches* passed) {
+void AcceptBatch(uint8_t* batch, size_t position, size_t size, Stamps* stamps,
+                 PassedBatches* passed) {
   const int32_t lastOffsetDelta = ReadI32BE(batch + kLastOffsetDeltaAt);
-  if (*nextAssigned >= 0) {
-    WriteI64BE(batch + kBaseOffsetAt, *nextAssigned);
-    *nextAssigned = WrappingAdd(*nextAssigned, int64_t{lastOffsetDelta} + 1);
+  if (stamps->nextAssigned >= 0) {
+    WriteI64BE(batch + kBaseOffsetAt, stamps->nextAssigned);
+    stamps->nextAssigned = WrappingAdd(stamps->nextAssigned, int64_t{lastOffsetDelta} + 1);
   }
-  if (leaderEpoch >= 0) {
-    WriteI32BE(batch + kPartitionLeaderEpochAt, static_cast<int32_t>(leaderEpoch));
+  if (stamps->leaderEpoch >= 0) {
+    WriteI32BE(batch + kPartitionLeaderEpochAt, static_cast<int32_t>(stamps->leaderEpoch));
   }
+  if (stamps->logAppendTime >= 0) StampLogAppendTime(batch, size, stamps->logAppendTime);
   const int64_t lastOffset = WrappingAdd(ReadI64BE(batch + kBaseOffsetAt), lastOffsetDelta);
   const int64_t maxTimestamp = ReadI64BE(batch + kMaxTimestampAt);
   // Strictly greater: the first batch holding the largest timestamp names the offset.
@@ -82,16 +103,16 @@ void WriteSlots(const PassedBatches& passed, double* out) {
 }  // namespace
 
 int ValidateBatches(uint8_t* buf, size_t length, int64_t assignFrom, int64_t leaderEpoch,
-                    double* out) {
+                    int64_t logAppendTime, double* out) {
   PassedBatches passed;
-  int64_t nextAssigned = assignFrom < 0 ? -1 : assignFrom;
+  Stamps stamps{assignFrom < 0 ? -1 : assignFrom, leaderEpoch, logAppendTime};
   int status = kBatchOk;
   size_t position = 0;
   while (position < length) {
     size_t size = 0;
     status = CheckBatch(buf + position, length - position, &size);
     if (status != kBatchOk) break;
-    AcceptBatch(buf + position, position, size, &nextAssigned, leaderEpoch, &passed);
+    AcceptBatch(buf + position, position, size, &stamps, &passed);
     position += size;
   }
   WriteSlots(passed, out);

@@ -34,11 +34,12 @@ enum ValidateSlot : int {
 /**
  * Walks the batches back to back in buf and stops at the first that fails; see
  * HotPath.validateBatches. assignFrom < 0 leaves baseOffsets alone, leaderEpoch < 0 leaves
- * partitionLeaderEpoch alone. Writes kValidateSlotsWritten doubles to out and returns a
- * BatchStatus.
+ * partitionLeaderEpoch alone, logAppendTime < 0 leaves the timestamps alone (otherwise each
+ * passed batch becomes LogAppendTime: the attribute bit set, maxTimestamp = logAppendTime, CRC
+ * recomputed). Writes kValidateSlotsWritten doubles to out and returns a BatchStatus.
  */
 int ValidateBatches(uint8_t* buf, size_t length, int64_t assignFrom, int64_t leaderEpoch,
-                    double* out);
+                    int64_t logAppendTime, double* out);
 
 struct BatchHeaderInput {
   int64_t baseOffset = 0;

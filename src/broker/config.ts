@@ -3,7 +3,7 @@
 // an error that names the key and where it came from.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveLogConfig, type FlushPolicy, type LogConfig } from '../storage/index.js';
+import { resolveLogConfig, type FlushPolicy, type LogConfig, type TimestampType } from '../storage/index.js';
 
 export interface BrokerConfig {
   readonly nodeId: number;
@@ -68,6 +68,7 @@ const LOG_KEYS: Record<keyof LogConfig, Kind> = {
   checkpointMs: 'integer',
   maxPendingBytes: 'integer',
   preallocateBytes: 'integer',
+  timestampType: { oneOf: ['CreateTime', 'LogAppendTime'] satisfies TimestampType[] },
 };
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {

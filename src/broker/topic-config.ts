@@ -1,7 +1,7 @@
 // Topic-level configs by their Kafka names: one table says each key's type, default and how it
 // maps onto the storage layer's LogConfig. CreateTopics, AlterConfigs, IncrementalAlterConfigs
 // and DescribeConfigs all go through it, so an unknown key or a bad value is refused in one place.
-import { DEFAULT_LOG_CONFIG, type FlushPolicy, type LogConfig } from '../storage/index.js';
+import { DEFAULT_LOG_CONFIG, type FlushPolicy, type LogConfig, type TimestampType } from '../storage/index.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -57,7 +57,15 @@ export const TOPIC_CONFIGS: readonly ConfigDefinition[] = [
       target.flushPolicy = flushPolicyFor(value);
     },
   },
-  { name: 'message.timestamp.type', defaultValue: 'CreateTime', problem: oneOf('CreateTime', 'LogAppendTime'), apply: noEffect },
+  {
+    name: 'message.timestamp.type',
+    defaultValue: DEFAULT_LOG_CONFIG.timestampType,
+    problem: oneOf('CreateTime', 'LogAppendTime'),
+    field: 'timestampType',
+    apply: (value, target) => {
+      target.timestampType = value as TimestampType;
+    },
+  },
   { name: 'min.insync.replicas', defaultValue: '1', problem: oneOf('1'), apply: noEffect },
 ];
 

@@ -54,10 +54,11 @@ function checkEncodeArguments(records: unknown, header: unknown): void {
   checkBatchHeader(header);
 }
 
-function checkValidateArguments(buf: unknown, assignFrom: unknown, leaderEpoch: unknown, out: unknown): void {
+function checkValidateArguments(buf: unknown, assignFrom: unknown, leaderEpoch: unknown, logAppendTime: unknown, out: unknown): void {
   requireBytes('validateBatches', 'buf', buf);
   requireSafeInteger('validateBatches', 'assignFrom', assignFrom);
   requireInt32('validateBatches', 'leaderEpoch', leaderEpoch);
+  requireSafeInteger('validateBatches', 'logAppendTime', logAppendTime);
   if (!(out instanceof Float64Array)) throw invalid(TypeError, 'validateBatches', 'out', 'a Float64Array', out);
   if (out.length < VALIDATE_RESULT_SLOTS) throw invalid(RangeError, 'validateBatches', 'out', `at least ${VALIDATE_RESULT_SLOTS} slots long`, out.length);
 }
@@ -89,9 +90,9 @@ export function withArgumentChecks(impl: HotPath): HotPath {
       requireInteger('crc32c', 'init', init, 0, UINT32_MAX, 'a uint32');
       return impl.crc32c(data, init);
     },
-    validateBatches(buf: Uint8Array, assignFrom: number, leaderEpoch: number, out: Float64Array): number {
-      checkValidateArguments(buf, assignFrom, leaderEpoch, out);
-      return impl.validateBatches(buf, assignFrom, leaderEpoch, out);
+    validateBatches(buf: Uint8Array, assignFrom: number, leaderEpoch: number, logAppendTime: number, out: Float64Array): number {
+      checkValidateArguments(buf, assignFrom, leaderEpoch, logAppendTime, out);
+      return impl.validateBatches(buf, assignFrom, leaderEpoch, logAppendTime, out);
     },
     encodeBatch(records: readonly RawRecord[], header: RawBatchHeader): Buffer {
       checkEncodeArguments(records, header);

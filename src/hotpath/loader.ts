@@ -162,7 +162,7 @@ function hex(value: number): string {
 function validationOutcome(hotpath: HotPath, buf: Buffer): string {
   const copy = Buffer.from(buf);
   const out = new Float64Array(VALIDATE_RESULT_SLOTS);
-  const status = hotpath.validateBatches(copy, 100, 5, out);
+  const status = hotpath.validateBatches(copy, 100, 5, 1_700_000_000_123, out);
   return `status ${status}, slots [${Array.from(out.subarray(0, 7)).join(', ')}], bytes ${copy.toString('hex')}`;
 }
 
@@ -186,7 +186,7 @@ export function selfCheck(candidate: HotPath, reference: HotPath = jsBackend): v
     }
   }
   const out = new Float64Array(VALIDATE_RESULT_SLOTS);
-  if (candidate.validateBatches(Buffer.from(expected), -1, -1, out) !== BatchStatus.OK) throw new Error('self-check failed: validateBatches rejects a valid batch');
+  if (candidate.validateBatches(Buffer.from(expected), -1, -1, -1, out) !== BatchStatus.OK) throw new Error('self-check failed: validateBatches rejects a valid batch');
   const received = candidate.allocateReceiveBuffer(POOLED_RECEIVE_MIN_BYTES + 3);
   if (!Buffer.isBuffer(received) || received.length !== POOLED_RECEIVE_MIN_BYTES + 3) throw new Error('self-check failed: allocateReceiveBuffer gives no Buffer of the length asked');
 }

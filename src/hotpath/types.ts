@@ -102,10 +102,13 @@ export interface HotPath {
    * CRC of each, and stops at the first failure. When assignFrom >= 0, writes consecutive
    * baseOffsets in place into every batch that passed, starting at assignFrom; when
    * leaderEpoch >= 0, writes it as partitionLeaderEpoch of those batches. Neither field is
-   * covered by the CRC. Fills `out` (see ValidateSlot) and returns a BatchStatus code.
+   * covered by the CRC. When logAppendTime >= 0, every batch that passed becomes a
+   * LogAppendTime batch as Kafka makes one: timestamp-type attribute bit set, maxTimestamp =
+   * logAppendTime (so the MAX_TIMESTAMP slot reports it), record deltas untouched, CRC
+   * recomputed. Fills `out` (see ValidateSlot) and returns a BatchStatus code.
    * A batch that fails is never modified. An empty buffer is OK with zero batches.
    */
-  validateBatches(buf: Uint8Array, assignFrom: number, leaderEpoch: number, out: Float64Array): number;
+  validateBatches(buf: Uint8Array, assignFrom: number, leaderEpoch: number, logAppendTime: number, out: Float64Array): number;
 
   /** Builds one uncompressed v2 batch (header, records with zigzag varints, CRC32C) in one buffer. */
   encodeBatch(records: readonly RawRecord[], header: RawBatchHeader): Buffer;

@@ -21,6 +21,8 @@ export interface ValidateOptions {
   readonly assignFrom?: number;
   /** partitionLeaderEpoch to stamp; omit (or -1) to leave as is. */
   readonly leaderEpoch?: number;
+  /** Makes every batch a LogAppendTime batch with this maxTimestamp; omit (or -1) for CreateTime. */
+  readonly logAppendTime?: number;
   /** Backend to use; the active one by default (tests pass each in turn). */
   readonly hotpath?: HotPath;
 }
@@ -45,7 +47,7 @@ const resultSlots = new Float64Array(VALIDATE_RESULT_SLOTS);
 /** Validates the batches in buf and, when asked, assigns offsets and the leader epoch in place. */
 export function validateBatches(buf: Uint8Array, options: ValidateOptions = {}): BatchValidation {
   const hp = options.hotpath ?? activeHotPath;
-  const status = hp.validateBatches(buf, options.assignFrom ?? -1, options.leaderEpoch ?? -1, resultSlots) as BatchStatusCode;
+  const status = hp.validateBatches(buf, options.assignFrom ?? -1, options.leaderEpoch ?? -1, options.logAppendTime ?? -1, resultSlots) as BatchStatusCode;
   return {
     status,
     ok: status === BatchStatus.OK,

@@ -8,6 +8,9 @@ export type FlushPolicy =
   /** never fdatasync on our own: the page cache decides (roll and close still flush). */
   | 'os';
 
+/** Which time a record carries (message.timestamp.type): the producer's, or the broker's at append. */
+export type TimestampType = 'CreateTime' | 'LogAppendTime';
+
 export interface LogConfig {
   /** Roll to a new segment before the active one would exceed this many bytes (segment.bytes). */
   readonly segmentBytes: number;
@@ -35,6 +38,8 @@ export interface LogConfig {
    * not grow the file (see preallocation.ts); 0 lets each append grow it (Kafka's default).
    */
   readonly preallocateBytes: number;
+  /** LogAppendTime: each batch is stamped with the time of its append (see HotPath.validateBatches). */
+  readonly timestampType: TimestampType;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
@@ -50,6 +55,7 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   checkpointMs: 60_000,
   maxPendingBytes: 32 * 1024 * 1024,
   preallocateBytes: 8 * 1024 * 1024,
+  timestampType: 'CreateTime',
 };
 
 export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
@@ -63,6 +69,7 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
   assertPositive('maxPendingBytes', config.maxPendingBytes);
   if (!Number.isSafeInteger(config.preallocateBytes) || config.preallocateBytes < 0) throw new RangeError(`preallocateBytes must be 0 or a positive integer, got ${config.preallocateBytes}`);
   if (config.segmentIndexBytes < 12) throw new RangeError(`segmentIndexBytes must hold one entry, got ${config.segmentIndexBytes}`);
+  if (!['CreateTime', 'LogAppendTime'].includes(config.timestampType)) throw new RangeError(`unknown timestampType ${String(config.timestampType)}`);
   if (!['fsync', 'interval', 'os'].includes(config.flushPolicy)) throw new RangeError(`unknown flushPolicy ${String(config.flushPolicy)}`);
   if (config.segmentBytes > 0x7fffffff) throw new RangeError(`segmentBytes must fit an int32 position, got ${config.segmentBytes}`);
   return config;

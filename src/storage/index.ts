@@ -1,5 +1,5 @@
 export { PartitionLog, type AppendOptions, type AppendResult, type PartitionLogOptions } from './partition-log.js';
-export { DEFAULT_LOG_CONFIG, resolveLogConfig, type FlushPolicy, type LogConfig } from './config.js';
+export { DEFAULT_LOG_CONFIG, resolveLogConfig, type FlushPolicy, type LogConfig, type TimestampType } from './config.js';
 export { StorageError, type StorageErrorCode } from './errors.js';
 export { consoleLogger, type StorageLogger } from './log-loader.js';
 export { segmentFileStem } from './file-names.js';

@@ -31,6 +31,8 @@ export interface AppendOptions {
   readonly leaderEpoch?: number;
   /** Wait for an fdatasync covering this append (acks=all); defaults to the flush policy. */
   readonly sync?: boolean;
+  /** The append's time, for a LogAppendTime log (one per request, as Kafka takes it); now by default. */
+  readonly now?: number;
 }
 
 export interface AppendResult {
@@ -39,6 +41,8 @@ export interface AppendResult {
   readonly recordCount: number;
   readonly maxTimestamp: number;
   readonly logStartOffset: number;
+  /** The time stamped into the batches by a LogAppendTime log; -1 for CreateTime. */
+  readonly logAppendTime: number;
 }
 
 export class PartitionLog {
@@ -148,7 +152,8 @@ export class PartitionLog {
       throw new StorageError('MESSAGE_TOO_LARGE', `${payload.length} bytes exceed maxMessageBytes ${this.config.maxMessageBytes}`, this.dir, this.nextOffsetToAssign);
     }
     const baseOffset = this.nextOffsetToAssign;
-    const check = validateBatches(payload, { assignFrom: baseOffset, leaderEpoch: options.leaderEpoch ?? -1, hotpath: this.hotpath });
+    const logAppendTime = this.config.timestampType === 'LogAppendTime' ? (options.now ?? Date.now()) : -1;
+    const check = validateBatches(payload, { assignFrom: baseOffset, leaderEpoch: options.leaderEpoch ?? -1, logAppendTime, hotpath: this.hotpath });
     if (!check.ok || check.batchCount === 0) {
       const reason = check.ok ? 'no record batch' : `${describeBatchStatus(check.status)} at byte ${check.validBytes}`;
       throw new StorageError('CORRUPT_BATCH', reason, this.dir, baseOffset);
@@ -162,7 +167,7 @@ export class PartitionLog {
     const wantsSync = options.sync ?? this.config.flushPolicy === 'fsync';
     const synced = await this.writer.write(segment, position, payload, check.nextOffset, wantsSync);
     if (wantsSync && !synced) await this.durability.sync();
-    return { baseOffset, lastOffset, recordCount: check.recordCount, maxTimestamp: check.maxTimestamp, logStartOffset: this.startOffset };
+    return { baseOffset, lastOffset, recordCount: check.recordCount, maxTimestamp: check.maxTimestamp, logStartOffset: this.startOffset, logAppendTime };
   }
 
   /**

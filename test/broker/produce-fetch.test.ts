@@ -153,6 +153,63 @@ describe('list offsets', () => {
   });
 });
 
+/** One batch whose records carry these timestamps, in this order. */
+function batchWithTimestamps(timestamps: number[]): Buffer {
+  const records = timestamps.map((timestamp, i) => ({ key: null, value: Buffer.from(`t${i}`), headers: [], timestamp }));
+  return jsHotPath.encodeBatch(records, { baseOffset: 0, partitionLeaderEpoch: -1, attributes: 0, baseTimestamp: timestamps[0], producerId: -1, producerEpoch: -1, baseSequence: -1 });
+}
+
+describe('max timestamp (librdkafka 0081, KAFKA-16310)', () => {
+  it("names the record with the largest timestamp inside its batch, not the batch's last offset", async () => {
+    await createTopic('max-inside');
+    const base = Date.now() - 10_000;
+    await produce('max-inside', makeBatch(jsHotPath, { records: 2, timestamp: base - 5000 }));
+    await produce('max-inside', batchWithTimestamps([base + 100, base + 400, base + 250]));
+    await produce('max-inside', batchWithTimestamps([base + 300, base + 400]));
+    const answer = (await listOffset('max-inside', -3)).topics[0].partitions[0];
+    expect(answer).toMatchObject({ errorCode: 0, offset: 3, timestamp: base + 400, leaderEpoch: 0 });
+  });
+
+  it('answers -1 on an empty partition', async () => {
+    await createTopic('max-empty');
+    expect((await listOffset('max-empty', -3)).topics[0].partitions[0]).toMatchObject({ errorCode: 0, offset: -1, timestamp: -1 });
+  });
+});
+
+describe('message.timestamp.type=LogAppendTime (librdkafka 0052)', () => {
+  it('stamps the append time into the batch, answers it in Produce, and lists offsets by it', async () => {
+    await broker.registry.create('appended', 1, { 'message.timestamp.type': 'LogAppendTime' });
+    const producerTime = Date.now() - 3_600_000;
+    const sent = batchWithTimestamps([producerTime, producerTime + 5, producerTime + 2]);
+    const before = Date.now();
+    const produced = (await produce('appended', sent)).responses[0].partitionResponses[0];
+    const after = Date.now();
+    expect(produced.errorCode).toBe(0);
+    expect(produced.logAppendTimeMs).toBeGreaterThanOrEqual(before);
+    expect(produced.logAppendTimeMs).toBeLessThanOrEqual(after);
+
+    const stored = (await fetchPartition(11, { name: 'appended', id: NO_ID }, 0)).responses[0].partitions[0].records as Buffer;
+    const [batch] = decodeRecordBatches(stored);
+    expect(batch).toMatchObject({ timestampType: 'log-append', maxTimestamp: produced.logAppendTimeMs, baseTimestamp: producerTime });
+    expect(batch.records.map((record) => record.timestamp)).toEqual([produced.logAppendTimeMs, produced.logAppendTimeMs, produced.logAppendTimeMs]);
+    // The records' own bytes are as sent: only attributes, maxTimestamp and the CRC changed.
+    expect(stored.subarray(61).equals(sent.subarray(61))).toBe(true);
+
+    expect((await listOffset('appended', -3)).topics[0].partitions[0]).toMatchObject({ offset: 0, timestamp: produced.logAppendTimeMs });
+    expect((await listOffset('appended', producerTime + 1)).topics[0].partitions[0]).toMatchObject({ offset: 0, timestamp: produced.logAppendTimeMs });
+    expect((await listOffset('appended', after + 60_000)).topics[0].partitions[0]).toMatchObject({ offset: -1 });
+  });
+
+  it('leaves CreateTime topics as produced, with log_append_time_ms -1', async () => {
+    await createTopic('created');
+    const sent = batchWithTimestamps([1_000_000, 1_000_009]);
+    const produced = (await produce('created', sent)).responses[0].partitionResponses[0];
+    expect(produced.logAppendTimeMs).toBe(-1);
+    const stored = (await fetchPartition(11, { name: 'created', id: NO_ID }, 0)).responses[0].partitions[0].records as Buffer;
+    expect(stored.subarray(16).equals(sent.subarray(16))).toBe(true);
+  });
+});
+
 describe('restart', () => {
   it('keeps topics, their ids and data across a restart', async () => {
     const { dir, cleanup } = tempDir();

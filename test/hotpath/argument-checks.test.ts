@@ -29,13 +29,15 @@ const SYNC_CALLS: BadCall[] = [
   bad('crc32c with a fractional init', 'init', RangeError, (hp) => hp.crc32c(Buffer.alloc(1), 1.5)),
   bad('crc32c with a missing init', 'init', TypeError, (hp) => hp.crc32c(Buffer.alloc(1))),
 
-  bad('validateBatches of an array', 'buf', TypeError, (hp) => hp.validateBatches([1, 2], -1, -1, OUT)),
-  bad('validateBatches with NaN assignFrom', 'assignFrom', RangeError, (hp) => hp.validateBatches(Buffer.alloc(0), NaN, -1, OUT)),
-  bad('validateBatches with an unsafe assignFrom', 'assignFrom', RangeError, (hp) => hp.validateBatches(Buffer.alloc(0), 2 ** 53, -1, OUT)),
-  bad('validateBatches with a bigint assignFrom', 'assignFrom', TypeError, (hp) => hp.validateBatches(Buffer.alloc(0), 5n, -1, OUT)),
-  bad('validateBatches with an int64 leaderEpoch', 'leaderEpoch', RangeError, (hp) => hp.validateBatches(Buffer.alloc(0), -1, 2 ** 31, OUT)),
-  bad('validateBatches with a short out', 'out', RangeError, (hp) => hp.validateBatches(Buffer.alloc(0), -1, -1, new Float64Array(7))),
-  bad('validateBatches with an Int32Array out', 'out', TypeError, (hp) => hp.validateBatches(Buffer.alloc(0), -1, -1, new Int32Array(8))),
+  bad('validateBatches of an array', 'buf', TypeError, (hp) => hp.validateBatches([1, 2], -1, -1, -1, OUT)),
+  bad('validateBatches with NaN assignFrom', 'assignFrom', RangeError, (hp) => hp.validateBatches(Buffer.alloc(0), NaN, -1, -1, OUT)),
+  bad('validateBatches with an unsafe assignFrom', 'assignFrom', RangeError, (hp) => hp.validateBatches(Buffer.alloc(0), 2 ** 53, -1, -1, OUT)),
+  bad('validateBatches with a bigint assignFrom', 'assignFrom', TypeError, (hp) => hp.validateBatches(Buffer.alloc(0), 5n, -1, -1, OUT)),
+  bad('validateBatches with an int64 leaderEpoch', 'leaderEpoch', RangeError, (hp) => hp.validateBatches(Buffer.alloc(0), -1, 2 ** 31, -1, OUT)),
+  bad('validateBatches with a fractional logAppendTime', 'logAppendTime', RangeError, (hp) => hp.validateBatches(Buffer.alloc(0), -1, -1, 1.5, OUT)),
+  bad('validateBatches with a missing logAppendTime', 'logAppendTime', TypeError, (hp) => hp.validateBatches(Buffer.alloc(0), -1, -1, OUT)),
+  bad('validateBatches with a short out', 'out', RangeError, (hp) => hp.validateBatches(Buffer.alloc(0), -1, -1, -1, new Float64Array(7))),
+  bad('validateBatches with an Int32Array out', 'out', TypeError, (hp) => hp.validateBatches(Buffer.alloc(0), -1, -1, -1, new Int32Array(8))),
 
   bad('encodeBatch of no records', 'records', RangeError, (hp) => hp.encodeBatch([], HEADER)),
   bad('encodeBatch of a non-array', 'records', TypeError, (hp) => hp.encodeBatch(RECORD, HEADER)),
@@ -111,7 +113,7 @@ describe.each(forEachBackend)('argument checks (%s)', (_name, hp) => {
 
   it('accepts the edges of every range', () => {
     expect(hp.crc32c(Buffer.alloc(0), 0xffffffff)).toBe(0xffffffff);
-    expect(hp.validateBatches(Buffer.alloc(0), Number.MAX_SAFE_INTEGER, 0x7fffffff, new Float64Array(9))).toBe(0);
+    expect(hp.validateBatches(Buffer.alloc(0), Number.MAX_SAFE_INTEGER, 0x7fffffff, Number.MAX_SAFE_INTEGER, new Float64Array(9))).toBe(0);
     const extremes = hp.encodeBatch([{ ...RECORD, timestamp: Number.MIN_SAFE_INTEGER, headers: [{ key: '', value: null }] }], {
       baseOffset: Number.MAX_SAFE_INTEGER,
       partitionLeaderEpoch: -(2 ** 31),

@@ -117,7 +117,7 @@ describe('selfCheck', () => {
   });
 
   it('fails a backend whose validator forgets to assign offsets', () => {
-    const noAssign: HotPath = { ...jsBackend, validateBatches: (buf, _assignFrom, leaderEpoch, out) => jsBackend.validateBatches(buf, -1, leaderEpoch, out) };
+    const noAssign: HotPath = { ...jsBackend, validateBatches: (buf, _assignFrom, leaderEpoch, logAppendTime, out) => jsBackend.validateBatches(buf, -1, leaderEpoch, logAppendTime, out) };
     expect(() => selfCheck(noAssign)).toThrow(/validateBatches differs/);
   });
 });

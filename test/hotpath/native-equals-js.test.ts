@@ -196,11 +196,12 @@ const anyBuffer = fc.oneof(
 );
 const assignFrom = fc.oneof(fc.constant(-1), fc.integer({ min: -1000, max: -1 }), fc.maxSafeNat(), fc.constantFrom(0, Number.MAX_SAFE_INTEGER - 3, 2 ** 53 - 100));
 const leaderEpoch = fc.oneof(fc.constant(-1), fc.integer());
+const logAppendTime = fc.oneof(fc.constant(-1), fc.maxSafeNat(), fc.integer({ min: 0, max: 2 ** 42 }));
 
-function validateOutcome(hp: HotPath, buf: Buffer, from: number, epoch: number): { status: number; slots: number[]; bytes: string } {
+function validateOutcome(hp: HotPath, buf: Buffer, from: number, epoch: number, appendTime: number): { status: number; slots: number[]; bytes: string } {
   const copy = Buffer.from(buf);
   const out = new Float64Array(VALIDATE_RESULT_SLOTS);
-  const status = hp.validateBatches(copy, from, epoch, out);
+  const status = hp.validateBatches(copy, from, epoch, appendTime, out);
   return { status, slots: Array.from(out.subarray(0, DEFINED_SLOTS)), bytes: copy.toString('hex') };
 }
 
@@ -240,8 +241,8 @@ describe.skipIf(nativeHotPath === null)('native equals js', () => {
 
   it('validateBatches: identical status, slots and mutated bytes for corrupted batch streams', () => {
     fc.assert(
-      fc.property(anyBuffer, assignFrom, leaderEpoch, (buf, from, epoch) => {
-        expect(validateOutcome(native, buf, from, epoch)).toEqual(validateOutcome(js, buf, from, epoch));
+      fc.property(anyBuffer, assignFrom, leaderEpoch, logAppendTime, (buf, from, epoch, appendTime) => {
+        expect(validateOutcome(native, buf, from, epoch, appendTime)).toEqual(validateOutcome(js, buf, from, epoch, appendTime));
       }),
       { numRuns: 3000 },
     );

@@ -13,9 +13,9 @@ interface Outcome {
   lastBatchPosition: number;
 }
 
-function validate(hp: HotPath, buf: Uint8Array, assignFrom = -1, leaderEpoch = -1): Outcome {
+function validate(hp: HotPath, buf: Uint8Array, assignFrom = -1, leaderEpoch = -1, logAppendTime = -1): Outcome {
   const out = new Float64Array(VALIDATE_RESULT_SLOTS).fill(12345);
-  const status = hp.validateBatches(buf, assignFrom, leaderEpoch, out);
+  const status = hp.validateBatches(buf, assignFrom, leaderEpoch, logAppendTime, out);
   return {
     status,
     validBytes: out[ValidateSlot.VALID_BYTES],
@@ -217,6 +217,42 @@ describe.each(forEachBackend)('validateBatches (%s)', (_name, hp) => {
     expect(validate(hp, buf, 50, 4)).toMatchObject({ status: BatchStatus.BAD_MAGIC, batchCount: 1, nextOffset: 51 });
     expect(buf.readBigInt64BE(0)).toBe(50n);
     expect(buf.subarray(first.length).equals(secondBefore)).toBe(true);
+  });
+
+  describe('LogAppendTime', () => {
+    it('sets the timestamp-type bit and maxTimestamp, recomputes the CRC, and leaves the records alone', () => {
+      const buf = Buffer.concat([batch(hp, 3, 0, [500, 900, 700]), batch(hp, 1, 0, [100])]);
+      const before = Buffer.from(buf);
+      const first = before.readInt32BE(8) + 12;
+      expect(validate(hp, buf, 10, 0, 1_700_000_000_123)).toMatchObject({ status: BatchStatus.OK, maxTimestamp: 1_700_000_000_123, offsetOfMaxTimestamp: 12 });
+      for (const at of [0, first]) {
+        expect(buf.readInt16BE(at + 21) & 0x08).toBe(0x08);
+        expect(buf.readBigInt64BE(at + 35)).toBe(1_700_000_000_123n);
+        expect(buf.readBigInt64BE(at + 27)).toBe(before.readBigInt64BE(at + 27));
+        expect(buf.subarray(at + 61, at + 12 + buf.readInt32BE(at + 8)).equals(before.subarray(at + 61, at + 12 + before.readInt32BE(at + 8)))).toBe(true);
+      }
+      expect(validate(hp, buf).status).toBe(BatchStatus.OK);
+    });
+
+    it('keeps the codec bits, and leaves a batch that already carries the time unchanged', () => {
+      const buf = withField(batch(hp, 1, 0, [5]), (b) => b.writeInt16BE(0x0008, 21), crc);
+      buf.writeBigInt64BE(77n, 35);
+      buf.writeUInt32BE(crc(buf.subarray(21)), 17);
+      const stamped = Buffer.from(buf);
+      validate(hp, stamped, -1, -1, 77);
+      expect(stamped.equals(buf)).toBe(true);
+      const codec = withField(batch(hp, 1, 0, [5]), (b) => b.writeInt16BE(0x0013, 21), crc);
+      validate(hp, codec, -1, -1, 78);
+      expect(codec.readInt16BE(21)).toBe(0x001b);
+    });
+
+    it('never stamps a failing batch', () => {
+      const bad = Buffer.from(batch(hp, 1, 0, [5]));
+      bad[bad.length - 1] ^= 1;
+      const before = Buffer.from(bad);
+      expect(validate(hp, bad, 0, 0, 99).status).toBe(BatchStatus.BAD_CRC);
+      expect(bad.equals(before)).toBe(true);
+    });
   });
 
   it('works on a Uint8Array view at an offset inside a larger buffer', () => {

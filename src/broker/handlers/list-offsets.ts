@@ -1,7 +1,8 @@
 // ListOffsets: -1 latest (the high watermark; also the last stable offset, as there are no
 // transactions), -2 earliest (the log start offset), -3 the record with the largest timestamp
-// (v7+), and a timestamp >= 0: the first record at or after it, found through the time index
-// and then, inside that one batch, by decoding its records (the only decode on the broker).
+// (v7+), and a timestamp >= 0: the first record at or after it. The last two find their batch
+// through the segments' timestamps and time index, then the record inside that one batch by
+// decoding it (the only decode on the broker), as Kafka 3.8+ does (KAFKA-16310).
 import { ErrorCode, type ApiKey } from '../../protocol/index.js';
 import {
   defaultListOffsetsPartitionResponse,
@@ -19,6 +20,7 @@ const LATEST = -1;
 const EARLIEST = -2;
 const MAX_TIMESTAMP = -3;
 const EARLIEST_LOCAL = -4;
+const NOT_FOUND = { offset: -1, timestamp: -1 };
 
 export const listOffsetsHandler: Handler<typeof ApiKey.ListOffsets> = async (request, context) => {
   const { registry } = context.broker;
@@ -53,22 +55,29 @@ async function lookUp(log: PartitionLog, timestamp: number): Promise<{ offset: n
     case MAX_TIMESTAMP:
       return maxTimestamp(log);
     default:
-      return timestamp >= 0 ? firstAtOrAfter(log, timestamp) : { offset: -1, timestamp: -1 };
+      return timestamp >= 0 ? firstAtOrAfter(log, timestamp) : NOT_FOUND;
   }
 }
 
-function maxTimestamp(log: PartitionLog): { offset: number; timestamp: number } {
-  const { timestamp, offset } = log.maxTimestampAndOffset;
-  return offset >= log.logStartOffset ? { offset, timestamp } : { offset: -1, timestamp: -1 };
+/** The first record carrying the log's largest timestamp, inside the batch the storage names by its last offset. */
+async function maxTimestamp(log: PartitionLog): Promise<{ offset: number; timestamp: number }> {
+  const { timestamp, offset: batchLastOffset } = log.maxTimestampAndOffset;
+  if (batchLastOffset < log.logStartOffset) return NOT_FOUND;
+  const batch = await log.read(batchLastOffset, 1);
+  return firstRecord(batch, log.logStartOffset, (recordTimestamp) => recordTimestamp === timestamp) ?? { offset: batchLastOffset, timestamp };
 }
 
 async function firstAtOrAfter(log: PartitionLog, target: number): Promise<{ offset: number; timestamp: number }> {
   const batch = await log.readBatchAtTimestamp(target);
-  if (batch === null) return { offset: -1, timestamp: -1 };
+  if (batch === null) return NOT_FOUND;
+  return firstRecord(batch, log.logStartOffset, (timestamp) => timestamp >= target) ?? NOT_FOUND;
+}
+
+function firstRecord(batch: Buffer, logStartOffset: number, matches: (timestamp: number) => boolean): { offset: number; timestamp: number } | null {
   for (const decoded of decodeRecordBatches(batch, { verifyCrc: false })) {
     for (const record of decoded.records) {
-      if (record.timestamp >= target && record.offset >= log.logStartOffset) return { offset: record.offset, timestamp: record.timestamp };
+      if (matches(record.timestamp) && record.offset >= logStartOffset) return { offset: record.offset, timestamp: record.timestamp };
     }
   }
-  return { offset: -1, timestamp: -1 };
+  return null;
 }

@@ -21,6 +21,8 @@ const VALID_ACKS = new Set([-1, 0, 1]);
 export const produceHandler: Handler<typeof ApiKey.Produce> = async (request, context) => {
   const { registry } = context.broker;
   const acksAll = request.acks === -1;
+  // One append time for the whole request, as Kafka takes it (LogAppendTime topics stamp it).
+  const now = Date.now();
   const pending = request.topicData.map((topic) => {
     const found = registry.get(topic.name);
     return {
@@ -29,7 +31,7 @@ export const produceHandler: Handler<typeof ApiKey.Produce> = async (request, co
         if (!VALID_ACKS.has(request.acks)) return Promise.resolve(failure(data.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, got ${request.acks}`));
         const log = found?.logs[data.index];
         if (log === undefined) return Promise.resolve(failure(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null));
-        return appendPartition(log, data, acksAll);
+        return appendPartition(log, data, acksAll, now);
       }),
     };
   });
@@ -40,11 +42,11 @@ export const produceHandler: Handler<typeof ApiKey.Produce> = async (request, co
   return { ...defaultProduceResponse(), responses };
 };
 
-function appendPartition(log: PartitionLog, data: PartitionProduceData, acksAll: boolean): Promise<PartitionProduceResponse> {
+function appendPartition(log: PartitionLog, data: PartitionProduceData, acksAll: boolean, now: number): Promise<PartitionProduceResponse> {
   const refusal = refuseBatches(data.records);
   if (refusal !== null) return Promise.resolve(failure(data.index, refusal.code, refusal.message));
   return log
-    .append(data.records as Buffer, { leaderEpoch: LEADER_EPOCH, sync: acksAll ? true : undefined })
+    .append(data.records as Buffer, { leaderEpoch: LEADER_EPOCH, sync: acksAll ? true : undefined, now })
     .then(
       (result) => success(data.index, result),
       (error: unknown) => failure(data.index, errorCodeOf(error), errorMessageOf(error)),
@@ -64,7 +66,7 @@ function refuseBatches(records: Buffer | null): { code: number; message: string 
 }
 
 function success(index: number, result: AppendResult): PartitionProduceResponse {
-  return { ...defaultPartitionProduceResponse(), index, baseOffset: result.baseOffset, logStartOffset: result.logStartOffset };
+  return { ...defaultPartitionProduceResponse(), index, baseOffset: result.baseOffset, logStartOffset: result.logStartOffset, logAppendTimeMs: result.logAppendTime };
 }
 
 function failure(index: number, errorCode: number, errorMessage: string | null): PartitionProduceResponse {

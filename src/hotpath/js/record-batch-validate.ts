@@ -2,7 +2,7 @@
 // and stamps offsets / leader epoch into the batches that pass. Mirrors native/ exactly:
 // the checks run in the same order, so both report the same status for the same bytes.
 import { BATCH_HEADER_BYTES, BatchStatus, MIN_BATCH_LENGTH, ValidateSlot } from '../types.js';
-import { readInt32, readUint32, writeInt32 } from './bytes.js';
+import { readInt32, readUint32, writeInt16, writeInt32 } from './bytes.js';
 import { crc32c } from './crc32c.js';
 import { addInt64, readInt64Exact, writeInt64Exact, type Int64 } from './int64.js';
 
@@ -12,6 +12,8 @@ const PARTITION_LEADER_EPOCH = 12;
 const MAGIC = 16;
 const CRC = 17;
 const CRC_START = 21;
+const ATTRIBUTES = 21;
+const TIMESTAMP_TYPE_BIT = 0x08;
 const LAST_OFFSET_DELTA = 23;
 const MAX_TIMESTAMP = 35;
 const RECORDS_COUNT = 57;
@@ -45,14 +47,29 @@ interface Passed {
   nextAssigned: Int64;
 }
 
+/**
+ * LogAppendTime as Kafka applies it (DefaultRecordBatch.setMaxTimestamp): the batch's
+ * timestamp-type bit and maxTimestamp change, the records' deltas do not, and the CRC (which
+ * covers both) is computed again; a batch that already says so is left alone.
+ */
+function stampLogAppendTime(buf: Uint8Array, pos: number, logAppendTime: Int64): void {
+  const attributes = (buf[pos + ATTRIBUTES] << 8) | buf[pos + ATTRIBUTES + 1];
+  if ((attributes & TIMESTAMP_TYPE_BIT) !== 0 && readInt64Exact(buf, pos + MAX_TIMESTAMP) === logAppendTime) return;
+  writeInt16(buf, pos + ATTRIBUTES, attributes | TIMESTAMP_TYPE_BIT);
+  writeInt64Exact(buf, pos + MAX_TIMESTAMP, logAppendTime);
+  const end = pos + LOG_OVERHEAD + readInt32(buf, pos + BATCH_LENGTH);
+  writeInt32(buf, pos + CRC, crc32c(buf.subarray(pos + CRC_START, end), 0));
+}
+
 /** Stamps the passed batch at pos (offsets and epoch sit outside the CRC) and adds it up. */
-function acceptBatch(buf: Uint8Array, pos: number, leaderEpoch: number, passed: Passed): void {
+function acceptBatch(buf: Uint8Array, pos: number, leaderEpoch: number, logAppendTime: Int64, passed: Passed): void {
   const lastOffsetDelta = readInt32(buf, pos + LAST_OFFSET_DELTA);
   if (passed.nextAssigned >= 0) {
     writeInt64Exact(buf, pos, passed.nextAssigned);
     passed.nextAssigned = addInt64(passed.nextAssigned, lastOffsetDelta + 1);
   }
   if (leaderEpoch >= 0) writeInt32(buf, pos + PARTITION_LEADER_EPOCH, leaderEpoch);
+  if (logAppendTime >= 0) stampLogAppendTime(buf, pos, logAppendTime);
   const lastOffset = addInt64(readInt64Exact(buf, pos), lastOffsetDelta);
   const maxTimestamp = readInt64Exact(buf, pos + MAX_TIMESTAMP);
   // Strictly greater: the first batch holding the largest timestamp names the offset.
@@ -78,7 +95,7 @@ function writeSlots(passed: Passed, out: Float64Array): void {
 }
 
 /** See HotPath.validateBatches. */
-export function validateBatches(buf: Uint8Array, assignFrom: number, leaderEpoch: number, out: Float64Array): number {
+export function validateBatches(buf: Uint8Array, assignFrom: number, leaderEpoch: number, logAppendTime: number, out: Float64Array): number {
   const passed: Passed = {
     validBytes: 0,
     batchCount: 0,
@@ -93,7 +110,7 @@ export function validateBatches(buf: Uint8Array, assignFrom: number, leaderEpoch
   while (passed.validBytes < buf.length) {
     status = checkBatch(buf, passed.validBytes);
     if (status !== BatchStatus.OK) break;
-    acceptBatch(buf, passed.validBytes, leaderEpoch, passed);
+    acceptBatch(buf, passed.validBytes, leaderEpoch, logAppendTime >= 0 ? logAppendTime : -1, passed);
   }
   writeSlots(passed, out);
   return status;
