@@ -63,6 +63,7 @@ export function restoreGroup(groupId: string, record: GroupMetadataRecord | unde
   const group = new Group(groupId);
   if (record === undefined || !isStoredGroup(record)) return group;
   group.generationId = record.generationId;
+  group.protocolType = record.protocolType;
   if (record.members.length === 0 || record.protocolType === null || record.protocolName === null) return group;
   for (const stored of record.members) group.add(restoreMember(stored), record.protocolType);
   group.protocolName = record.protocolName;

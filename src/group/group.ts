@@ -188,7 +188,11 @@ export class Group {
     return true;
   }
 
-  /** Ends PreparingRebalance: a new generation, with a protocol when anyone is left. */
+  /**
+   * Ends PreparingRebalance: a new generation, with a protocol when anyone is left. An emptied
+   * group keeps its protocol type, as Kafka's does: ListGroups and DescribeGroups go on calling
+   * it a consumer group (librdkafka takes a group of type "" for a simple one).
+   */
   initNextGeneration(): void {
     this.generationId += 1;
     if (this.members.size > 0) {
@@ -196,7 +200,6 @@ export class Group {
       this.subscribedTopics = this.computeSubscribedTopics();
       this.transitionTo('CompletingRebalance');
     } else {
-      this.protocolType = null;
       this.protocolName = null;
       this.subscribedTopics = null;
       this.transitionTo('Empty');

@@ -55,6 +55,26 @@ describe('DescribeGroups and ListGroups', () => {
   });
 });
 
+describe('a group its last member left (librdkafka 0081)', () => {
+  it('stays a consumer group, Empty and without a protocol, in ListGroups and DescribeGroups, and across a restart', async () => {
+    const [a] = await stableGroup(harness.coordinator, ['a']);
+    harness.coordinator.leaveGroup('g', [{ memberId: a.memberId, groupInstanceId: null }]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(harness.coordinator.listGroups()).toEqual([{ groupId: 'g', protocolType: 'consumer', state: 'Empty' }]);
+    expect(harness.coordinator.describeGroup('g')).toMatchObject({ state: 'Empty', protocolType: 'consumer', protocol: '', members: [] });
+    await harness.reopen();
+    expect(harness.coordinator.describeGroup('g')).toMatchObject({ state: 'Empty', protocolType: 'consumer', protocol: '' });
+  });
+
+  it('takes the protocol type of the next first member', async () => {
+    const [a] = await stableGroup(harness.coordinator, ['a']);
+    harness.coordinator.leaveGroup('g', [{ memberId: a.memberId, groupInstanceId: null }]);
+    await vi.advanceTimersByTimeAsync(0);
+    await stableGroup(harness.coordinator, ['b'], { protocolType: 'connect', protocols: [{ name: 'default', metadata: Buffer.from('opaque') }] });
+    expect(harness.coordinator.describeGroup('g')).toMatchObject({ state: 'Stable', protocolType: 'connect' });
+  });
+});
+
 describe('DeleteGroups', () => {
   it('refuses a group with members and an unknown group', async () => {
     const { coordinator } = harness;
