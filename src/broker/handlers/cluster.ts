@@ -2,12 +2,10 @@
 // endpoint only, so a v1 request for controllers gets Kafka's MISMATCHED_ENDPOINT_TYPE.
 import { ErrorCode, type ApiKey } from '../../protocol/index.js';
 import { defaultDescribeClusterResponse } from '../../protocol/generated/describe-cluster.js';
+import { authorizedOperationsIf } from '../authorization.js';
 import type { Handler } from '../request-context.js';
 
 export const EndpointType = { BROKERS: 1, CONTROLLERS: 2 } as const;
-
-/** "Authorized operations not computed": sluice has no ACLs to report. */
-const OPERATIONS_NOT_REPORTED = -2147483648;
 
 export const describeClusterHandler: Handler<typeof ApiKey.DescribeCluster> = (request, context) => {
   const { broker, apiVersion } = context;
@@ -20,7 +18,7 @@ export const describeClusterHandler: Handler<typeof ApiKey.DescribeCluster> = (r
     clusterId: broker.clusterId,
     controllerId: broker.config.nodeId,
     brokers: [{ brokerId: broker.config.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
-    clusterAuthorizedOperations: OPERATIONS_NOT_REPORTED,
+    clusterAuthorizedOperations: authorizedOperationsIf(request.includeClusterAuthorizedOperations, context.connection, 'cluster', broker.clusterId),
   };
 };
 

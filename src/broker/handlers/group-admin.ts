@@ -4,6 +4,7 @@ import { ErrorCode, type ApiKey } from '../../protocol/index.js';
 import { defaultDeletableGroupResult, defaultDeleteGroupsResponse } from '../../protocol/generated/delete-groups.js';
 import { defaultDescribedGroup, defaultDescribeGroupsResponse } from '../../protocol/generated/describe-groups.js';
 import { defaultListedGroup, defaultListGroupsResponse } from '../../protocol/generated/list-groups.js';
+import { authorizedOperationsIf } from '../authorization.js';
 import type { Handler } from '../request-context.js';
 
 /** Every group here is a classic group (ListGroups v5 group types). */
@@ -23,6 +24,7 @@ export const describeGroupsHandler: Handler<typeof ApiKey.DescribeGroups> = (req
         groupState: summary.state,
         protocolType: summary.protocolType,
         protocolData: summary.protocol,
+        authorizedOperations: authorizedOperationsIf(request.includeAuthorizedOperations, context.connection, 'group', groupId),
         members: summary.members.map((member) => ({
           memberId: member.memberId,
           groupInstanceId: member.groupInstanceId,

@@ -8,6 +8,7 @@ import {
   type MetadataRequestTopic,
   type MetadataResponseTopic,
 } from '../../protocol/generated/metadata.js';
+import { authorizedOperationsIf } from '../authorization.js';
 import { errorCodeOf } from '../error-codes.js';
 import type { Handler, RequestContext } from '../request-context.js';
 import type { Topic } from '../topic-registry.js';
@@ -20,15 +21,22 @@ export const metadataHandler: Handler<typeof ApiKey.Metadata> = async (request, 
   const node = broker.config.nodeId;
   // v0 has no null: an empty list there means every topic.
   const wantsAll = request.topics === null || (apiVersion === 0 && request.topics.length === 0);
-  const topics = wantsAll
+  const found = wantsAll
     ? broker.registry.list().map((topic) => describeTopic(topic, node))
     : await Promise.all((request.topics ?? []).map((wanted) => lookUp(wanted, request.allowAutoTopicCreation || apiVersion < 4, context)));
+  // v8+: what the client may do with each topic and (v8-10) the cluster, when it asks.
+  const topics = found.map((topic) =>
+    topic.name !== null
+      ? { ...topic, topicAuthorizedOperations: authorizedOperationsIf(request.includeTopicAuthorizedOperations, context.connection, 'topic', topic.name) }
+      : topic,
+  );
   return {
     ...defaultMetadataResponse(),
     brokers: [{ nodeId: node, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
     clusterId: broker.clusterId,
     controllerId: node,
     topics,
+    clusterAuthorizedOperations: authorizedOperationsIf(request.includeClusterAuthorizedOperations, context.connection, 'cluster', broker.clusterId),
   };
 };
 

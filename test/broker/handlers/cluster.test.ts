@@ -28,7 +28,8 @@ describe('DescribeCluster', () => {
       clusterId: TEST_CLUSTER_ID,
       controllerId: TEST_NODE_ID,
       brokers: [{ brokerId: TEST_NODE_ID, host: ADVERTISED.host, port: ADVERTISED.port, rack: null }],
-      clusterAuthorizedOperations: -2147483648,
+      // CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE
+      clusterAuthorizedOperations: 0b1_1111_1010_0000,
     });
   });
 
