@@ -102,15 +102,18 @@ export interface DescribedTopicConfig {
   readonly isDefault: boolean;
   /** The value comes from the broker's own settings (its `log` section), not the built-in default. */
   readonly fromBroker: boolean;
+  /** The broker's own setting for it, whether or not the topic overrides it; null when unset. */
+  readonly brokerValue: string | null;
 }
 
 /** Every topic config with its effective value and where it comes from (DescribeConfigs, CreateTopics v5+). */
 export function describeTopicConfigs(overrides: Readonly<Record<string, string>>, brokerDefaults: Partial<LogConfig> = {}): DescribedTopicConfig[] {
   return TOPIC_CONFIGS.map((definition) => {
+    const setting = definition.field === undefined ? undefined : brokerDefaults[definition.field];
+    const brokerValue = setting === undefined ? null : String(setting);
     const override = overrides[definition.name];
-    if (override !== undefined) return { name: definition.name, value: override, isDefault: false, fromBroker: false };
-    const brokerValue = definition.field === undefined ? undefined : brokerDefaults[definition.field];
-    if (brokerValue !== undefined) return { name: definition.name, value: String(brokerValue), isDefault: true, fromBroker: true };
-    return { name: definition.name, value: definition.defaultValue, isDefault: true, fromBroker: false };
+    if (override !== undefined) return { name: definition.name, value: override, isDefault: false, fromBroker: false, brokerValue };
+    if (brokerValue !== null) return { name: definition.name, value: brokerValue, isDefault: true, fromBroker: true, brokerValue };
+    return { name: definition.name, value: definition.defaultValue, isDefault: true, fromBroker: false, brokerValue };
   });
 }

@@ -10,7 +10,7 @@ import { decodeRecordBatches } from '../../src/records/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 
 const require = createRequire(import.meta.url);
-const { Kafka, CompressionTypes, logLevel } = require('kafkajs') as typeof import('kafkajs');
+const { Kafka, CompressionTypes, ConfigResourceTypes, logLevel } = require('kafkajs') as typeof import('kafkajs');
 
 let broker: RunningBroker;
 let kafka: InstanceType<typeof Kafka>;
@@ -118,6 +118,24 @@ describe('kafkajs', () => {
     await consumer.disconnect();
     expect(outOfOrder).toBe(0);
     expect(misplaced).toBe(0);
+  });
+
+  it('describes configs with synonyms as Kafka does (kafkajs broker/describeConfigs)', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: 'configured' }] });
+      const described = await admin.describeConfigs({
+        includeSynonyms: true,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: 'configured', configNames: ['compression.type', 'retention.ms'] }],
+      });
+      expect(described.resources[0].configEntries).toEqual([
+        { configName: 'compression.type', configValue: 'producer', isDefault: true, configSource: 5, isSensitive: false, readOnly: false, configSynonyms: [{ configName: 'compression.type', configValue: 'producer', configSource: 5 }] },
+        { configName: 'retention.ms', configValue: '604800000', isDefault: true, configSource: 5, isSensitive: false, readOnly: false, configSynonyms: [] },
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('sees earliest and latest offsets and deletes topics', async () => {

@@ -101,12 +101,12 @@ describe('topic configs', () => {
 
   it('shows a broker-wide setting as the default value', () => {
     const described = describeTopicConfigs({}, { retentionMs: 3_600_000 });
-    expect(described.find((c) => c.name === 'retention.ms')).toEqual({ name: 'retention.ms', value: '3600000', isDefault: true, fromBroker: true });
+    expect(described.find((c) => c.name === 'retention.ms')).toEqual({ name: 'retention.ms', value: '3600000', isDefault: true, fromBroker: true, brokerValue: '3600000' });
   });
 
   it('describes every config with its default flag', () => {
     const described = describeTopicConfigs({ 'retention.ms': '5' });
-    expect(described.find((c) => c.name === 'retention.ms')).toEqual({ name: 'retention.ms', value: '5', isDefault: false, fromBroker: false });
-    expect(described.find((c) => c.name === 'cleanup.policy')).toEqual({ name: 'cleanup.policy', value: 'delete', isDefault: true, fromBroker: false });
+    expect(described.find((c) => c.name === 'retention.ms')).toEqual({ name: 'retention.ms', value: '5', isDefault: false, fromBroker: false, brokerValue: null });
+    expect(described.find((c) => c.name === 'cleanup.policy')).toEqual({ name: 'cleanup.policy', value: 'delete', isDefault: true, fromBroker: false, brokerValue: null });
   });
 });

@@ -2,7 +2,7 @@
 // ConfigSource and ConfigType values, which the JSON schemas leave to Kafka's Java enums, and the
 // type Kafka gives each topic config.
 import type { LogConfig } from '../../storage/index.js';
-import { TOPIC_CONFIGS, describeTopicConfigs } from '../topic-config.js';
+import { TOPIC_CONFIGS, describeTopicConfigs, type DescribedTopicConfig } from '../topic-config.js';
 
 /** DescribeConfigsResponse.ConfigSource. */
 export const ConfigSource = {
@@ -17,21 +17,33 @@ export const ConfigSource = {
 /** DescribeConfigsResponse.ConfigType (v3+). */
 export const ConfigType = { UNKNOWN: 0, BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7, CLASS: 8, PASSWORD: 9 } as const;
 
-/** Kafka's ConfigDef type of each topic config we know. cleanup.policy is a list there, which is what IncrementalAlterConfigs APPEND/SUBTRACT go by. */
-const TOPIC_CONFIG_TYPES: Readonly<Record<string, number>> = {
-  'cleanup.policy': ConfigType.LIST,
-  'compression.type': ConfigType.STRING,
-  'retention.ms': ConfigType.LONG,
-  'retention.bytes': ConfigType.LONG,
-  'segment.bytes': ConfigType.INT,
-  'segment.ms': ConfigType.LONG,
-  'segment.index.bytes': ConfigType.INT,
-  'index.interval.bytes': ConfigType.INT,
-  'max.message.bytes': ConfigType.INT,
-  'flush.ms': ConfigType.LONG,
-  'flush.messages': ConfigType.LONG,
-  'message.timestamp.type': ConfigType.STRING,
-  'min.insync.replicas': ConfigType.INT,
+interface TopicConfigDisplay {
+  /** Kafka's ConfigDef type. cleanup.policy is a list there, which is what IncrementalAlterConfigs APPEND/SUBTRACT go by. */
+  readonly type: number;
+  /** The broker key Kafka lists as the config's synonym (the first of ServerTopicConfigSynonyms). */
+  readonly brokerKey: string;
+  /**
+   * Whether Kafka's broker has a default of its own for that key, which it then lists as a
+   * DEFAULT_CONFIG synonym. retention.ms, segment.ms and flush.ms have none: Kafka derives them
+   * from other keys (log.retention.hours, ...) and lists no synonym while they are unset.
+   */
+  readonly brokerDefault: boolean;
+}
+
+const TOPIC_CONFIG_DISPLAY: Readonly<Record<string, TopicConfigDisplay>> = {
+  'cleanup.policy': { type: ConfigType.LIST, brokerKey: 'log.cleanup.policy', brokerDefault: true },
+  'compression.type': { type: ConfigType.STRING, brokerKey: 'compression.type', brokerDefault: true },
+  'retention.ms': { type: ConfigType.LONG, brokerKey: 'log.retention.ms', brokerDefault: false },
+  'retention.bytes': { type: ConfigType.LONG, brokerKey: 'log.retention.bytes', brokerDefault: true },
+  'segment.bytes': { type: ConfigType.INT, brokerKey: 'log.segment.bytes', brokerDefault: true },
+  'segment.ms': { type: ConfigType.LONG, brokerKey: 'log.roll.ms', brokerDefault: false },
+  'segment.index.bytes': { type: ConfigType.INT, brokerKey: 'log.index.size.max.bytes', brokerDefault: true },
+  'index.interval.bytes': { type: ConfigType.INT, brokerKey: 'log.index.interval.bytes', brokerDefault: true },
+  'max.message.bytes': { type: ConfigType.INT, brokerKey: 'message.max.bytes', brokerDefault: true },
+  'flush.ms': { type: ConfigType.LONG, brokerKey: 'log.flush.interval.ms', brokerDefault: false },
+  'flush.messages': { type: ConfigType.LONG, brokerKey: 'log.flush.interval.messages', brokerDefault: true },
+  'message.timestamp.type': { type: ConfigType.STRING, brokerKey: 'log.message.timestamp.type', brokerDefault: true },
+  'min.insync.replicas': { type: ConfigType.INT, brokerKey: 'min.insync.replicas', brokerDefault: true },
 };
 
 const TOPIC_CONFIG_NAMES = new Set(TOPIC_CONFIGS.map((definition) => definition.name));
@@ -42,7 +54,7 @@ export function isTopicConfigName(name: string): boolean {
 }
 
 export function topicConfigType(name: string): number {
-  return TOPIC_CONFIG_TYPES[name] ?? ConfigType.UNKNOWN;
+  return TOPIC_CONFIG_DISPLAY[name]?.type ?? ConfigType.UNKNOWN;
 }
 
 export function isListConfig(name: string): boolean {
@@ -53,26 +65,41 @@ export function defaultValueOf(name: string): string | undefined {
   return DEFAULT_VALUES.get(name);
 }
 
+export interface ConfigSynonym {
+  readonly name: string;
+  readonly value: string;
+  readonly source: number;
+}
+
 export interface TopicConfigView {
   readonly name: string;
   readonly value: string;
   readonly isDefault: boolean;
+  /** Where the value comes from: the first synonym's source, DEFAULT_CONFIG when there is none. */
   readonly source: number;
-  readonly defaultValue: string;
+  /** As Kafka lists them, highest precedence first (ConfigHelper.createTopicConfigEntry). */
+  readonly synonyms: readonly ConfigSynonym[];
 }
 
-/** Every topic config with its effective value and where that value comes from. */
+/** Every topic config with its effective value, where that value comes from, and its synonyms. */
 export function topicConfigView(overrides: Readonly<Record<string, string>>, brokerDefaults: Partial<LogConfig>): TopicConfigView[] {
-  return describeTopicConfigs(overrides, brokerDefaults).map((entry) => ({
-    name: entry.name,
-    value: entry.value,
-    isDefault: entry.isDefault,
-    source: sourceOf(entry),
-    defaultValue: DEFAULT_VALUES.get(entry.name) ?? entry.value,
-  }));
+  return describeTopicConfigs(overrides, brokerDefaults).map((entry) => {
+    const synonyms = synonymsOf(entry);
+    return { name: entry.name, value: entry.value, isDefault: entry.isDefault, source: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG, synonyms };
+  });
 }
 
-function sourceOf(entry: { isDefault: boolean; fromBroker: boolean }): number {
-  if (!entry.isDefault) return ConfigSource.DYNAMIC_TOPIC_CONFIG;
-  return entry.fromBroker ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+/**
+ * The topic's override, then the broker key's value from the broker's settings, then Kafka's
+ * broker default for that key where it has one. A key at its default with no broker default
+ * has no synonyms at all (retention.ms), as in Kafka.
+ */
+function synonymsOf(entry: DescribedTopicConfig): ConfigSynonym[] {
+  const display = TOPIC_CONFIG_DISPLAY[entry.name];
+  const synonyms: ConfigSynonym[] = [];
+  if (!entry.isDefault) synonyms.push({ name: entry.name, value: entry.value, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
+  if (display === undefined) return synonyms;
+  if (entry.brokerValue !== null) synonyms.push({ name: display.brokerKey, value: entry.brokerValue, source: ConfigSource.STATIC_BROKER_CONFIG });
+  if (display.brokerDefault) synonyms.push({ name: display.brokerKey, value: DEFAULT_VALUES.get(entry.name) ?? entry.value, source: ConfigSource.DEFAULT_CONFIG });
+  return synonyms;
 }

@@ -15,7 +15,6 @@ import {
   type DescribeConfigsResource,
   type DescribeConfigsResourceResult,
   type DescribeConfigsResult,
-  type DescribeConfigsSynonym,
 } from '../../protocol/generated/describe-configs.js';
 import { defaultIncrementalAlterConfigsResponse, type AlterableConfig as ConfigOperation } from '../../protocol/generated/incremental-alter-configs.js';
 import type { Handler, RequestContext } from '../request-context.js';
@@ -62,8 +61,6 @@ function describedConfigs(resource: DescribeConfigsResource, includeSynonyms: bo
 }
 
 function describeTopicConfig(view: TopicConfigView, includeSynonyms: boolean): DescribeConfigsResourceResult {
-  const fallback: DescribeConfigsSynonym = { name: view.name, value: view.defaultValue, source: ConfigSource.DEFAULT_CONFIG };
-  const synonyms = view.isDefault ? [fallback] : [{ name: view.name, value: view.value, source: view.source }, fallback];
   return {
     name: view.name,
     value: view.value,
@@ -71,7 +68,7 @@ function describeTopicConfig(view: TopicConfigView, includeSynonyms: boolean): D
     isDefault: view.isDefault,
     configSource: view.source,
     isSensitive: false,
-    synonyms: includeSynonyms ? synonyms : [],
+    synonyms: includeSynonyms ? [...view.synonyms] : [],
     configType: topicConfigType(view.name),
     documentation: null,
   };

@@ -75,16 +75,42 @@ describe('DescribeConfigs', () => {
     expect(all.configs).toHaveLength(TOPIC_CONFIGS.length);
   });
 
-  it('includes synonyms when asked: the override, then the default', async () => {
-    await broker.registry.create('described', 1, { 'retention.ms': '1000' });
-    const [result] = await describeConfigs(4, [resource(TOPIC, 'described', ['retention.ms', 'segment.ms'])], true);
-    expect(result.configs.map((config) => config.synonyms)).toEqual([
-      [
-        { name: 'retention.ms', value: '1000', source: ConfigSource.DYNAMIC_TOPIC_CONFIG },
-        { name: 'retention.ms', value: '604800000', source: ConfigSource.DEFAULT_CONFIG },
+  it('includes synonyms as Kafka lists them: the override, the broker setting, then the broker default where Kafka has one', async () => {
+    await broker.registry.create('described', 1, { 'retention.ms': '1000', 'max.message.bytes': '2000' });
+    const [result] = await describeConfigs(4, [resource(TOPIC, 'described', ['compression.type', 'max.message.bytes', 'retention.ms', 'segment.ms'])], true);
+    const synonyms = Object.fromEntries(result.configs.map((config) => [config.name, config.synonyms]));
+    expect(synonyms).toEqual({
+      // At its default: the broker key of the same name, at Kafka's broker default (kafkajs's describeConfigs spec).
+      'compression.type': [{ name: 'compression.type', value: 'producer', source: ConfigSource.DEFAULT_CONFIG }],
+      'max.message.bytes': [
+        { name: 'max.message.bytes', value: '2000', source: ConfigSource.DYNAMIC_TOPIC_CONFIG },
+        { name: 'message.max.bytes', value: '1048588', source: ConfigSource.DEFAULT_CONFIG },
       ],
-      [{ name: 'segment.ms', value: '604800000', source: ConfigSource.DEFAULT_CONFIG }],
-    ]);
+      // This broker sets log.retention.ms (3600000); Kafka has no default of its own for that key.
+      'retention.ms': [
+        { name: 'retention.ms', value: '1000', source: ConfigSource.DYNAMIC_TOPIC_CONFIG },
+        { name: 'log.retention.ms', value: '3600000', source: ConfigSource.STATIC_BROKER_CONFIG },
+      ],
+      // Unset everywhere, and Kafka derives log.roll.ms from log.roll.hours: no synonyms at all.
+      'segment.ms': [],
+    });
+    const segmentMs = result.configs.find((config) => config.name === 'segment.ms');
+    expect(segmentMs?.configSource).toBe(ConfigSource.DEFAULT_CONFIG);
+  });
+
+  it('lists retention.ms at its default with no synonyms, and a broker-set value as STATIC_BROKER_CONFIG', async () => {
+    const plain = await openTestBroker();
+    try {
+      await plain.registry.create('plain', 1);
+      const request = { ...defaultDescribeConfigsRequest(), resources: [resource(TOPIC, 'plain', ['retention.ms'])], includeSynonyms: true };
+      const [result] = overTheWire(ApiKey.DescribeConfigs, 4, await describeConfigsHandler(request, plain.context(4))).results;
+      expect(result.configs).toMatchObject([{ name: 'retention.ms', value: '604800000', configSource: ConfigSource.DEFAULT_CONFIG, synonyms: [] }]);
+    } finally {
+      await plain.close();
+    }
+    await broker.registry.create('inherits', 1);
+    const [inherited] = await describeConfigs(4, [resource(TOPIC, 'inherits', ['retention.ms'])], true);
+    expect(inherited.configs).toMatchObject([{ value: '3600000', configSource: ConfigSource.STATIC_BROKER_CONFIG, synonyms: [{ name: 'log.retention.ms', value: '3600000', source: ConfigSource.STATIC_BROKER_CONFIG }] }]);
   });
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for an unknown topic and INVALID_TOPIC_EXCEPTION for an illegal name', async () => {
