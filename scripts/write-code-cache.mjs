@@ -20,7 +20,7 @@ async function writeCodeCache() {
     const script = bin.compileBundle(bundle, undefined);
     bin.runBundle(script);
     await untilAnswering(port, TIMEOUT_MS);
-    writeFileSync(bin.CODE_CACHE_PATH, bin.codeCacheFile(bundle, script.createCachedData()));
+    writeFileSync(bin.CODE_CACHE_PATH, bin.codeCacheFile(bundle, bin.BUNDLE_PATH, script.createCachedData()));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
