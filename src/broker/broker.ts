@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { GroupCoordinator } from '../group/coordinator.js';
 import { GroupStore } from '../group/group-store.js';
+import { ProducerIdAllocator } from '../group/producer-ids.js';
 import { DEFAULT_COORDINATOR_SETTINGS, type CoordinatorSettings } from '../group/settings.js';
 import { backend, describeBackend, type BackendName } from '../hotpath/index.js';
 import { ReadBufferPool, type StorageLogger } from '../storage/index.js';
@@ -58,7 +59,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const advertised = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };
   // Fetch reads borrow their memory and give it back once the socket has taken the response.
   const fetchMemory = new ReadBufferPool(FETCH_READ_POOL_BYTES);
-  const state: BrokerState = { config, registry, groups, clusterId, advertised, logger, stopping: stopping.signal, fetchMemory };
+  const producerIds = ProducerIdAllocator.open(config.dataDir);
+  const state: BrokerState = { config, registry, groups, producerIds, clusterId, advertised, logger, stopping: stopping.signal, fetchMemory };
   const giveBack = (pieces: readonly Buffer[]): void => pieces.forEach((piece) => fetchMemory.giveBack(piece));
   const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger, giveBack);
   const port = await listenOrClose(server, config, async () => {

@@ -69,6 +69,7 @@ const LOG_KEYS: Record<keyof LogConfig, Kind> = {
   maxPendingBytes: 'integer',
   preallocateBytes: 'integer',
   timestampType: { oneOf: ['CreateTime', 'LogAppendTime'] satisfies TimestampType[] },
+  producerIdExpirationMs: 'integer',
 };
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {

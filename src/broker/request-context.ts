@@ -2,6 +2,7 @@
 // asked, and the broker's shared state.
 import type { Logger } from 'pino';
 import type { GroupCoordinator } from '../group/coordinator.js';
+import type { ProducerIdAllocator } from '../group/producer-ids.js';
 import type { ApiKey, ApiMessages } from '../protocol/index.js';
 import type { BrokerConfig } from './config.js';
 import type { ConnectionContext } from './connection.js';
@@ -14,6 +15,8 @@ export interface BrokerState {
   readonly registry: TopicRegistry;
   /** Consumer groups and their committed offsets. */
   readonly groups: GroupCoordinator;
+  /** Ids for idempotent producers (InitProducerId). */
+  readonly producerIds: ProducerIdAllocator;
   readonly clusterId: string;
   /** Host and port clients are told to connect to. */
   readonly advertised: { readonly host: string; readonly port: number };

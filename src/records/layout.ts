@@ -72,6 +72,18 @@ export function attributesAt(buf: Buffer, pos: number): number {
   return buf.readInt16BE(pos + BatchField.ATTRIBUTES);
 }
 
+export function producerIdAt(buf: Buffer, pos: number): number {
+  return readInt64(buf, pos + BatchField.PRODUCER_ID);
+}
+
+export function producerEpochAt(buf: Buffer, pos: number): number {
+  return buf.readInt16BE(pos + BatchField.PRODUCER_EPOCH);
+}
+
+export function baseSequenceAt(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos + BatchField.BASE_SEQUENCE);
+}
+
 export function recordsCountAt(buf: Buffer, pos: number): number {
   return buf.readInt32BE(pos + BatchField.RECORDS_COUNT);
 }

@@ -7,8 +7,8 @@ import { MIN_BATCH_LENGTH } from '../hotpath/types.js';
 import { StorageError } from './errors.js';
 import { freshMemory, type ReadMemory } from './read-memory.js';
 
-/** Header bytes needed to know a batch's size, last offset and max timestamp. */
-const HEADER_PREFIX_BYTES = BatchField.MAX_TIMESTAMP + 8;
+/** Header bytes a scan has of every batch it visits: the whole header (no batch is shorter). */
+const HEADER_PREFIX_BYTES = BATCH_HEADER_BYTES;
 const SCAN_WINDOW_BYTES = 64 * 1024;
 
 export interface BatchLocation {
@@ -53,6 +53,7 @@ export function locateBatch(buf: Buffer, pos: number, filePosition: number): Bat
 
 /**
  * Returns the first batch in [start, end) of the file for which `matches` is true, or null.
+ * `matches` also gets the window read and the batch's place in it, where its whole header is.
  * A header that cannot be a batch means the file is damaged where recovery did not look.
  */
 export async function findBatch(
@@ -60,7 +61,7 @@ export async function findBatch(
   path: string,
   start: number,
   end: number,
-  matches: (batch: BatchLocation) => boolean,
+  matches: (batch: BatchLocation, window: Buffer, at: number) => boolean,
 ): Promise<BatchLocation | null> {
   let position = start;
   while (position + HEADER_PREFIX_BYTES <= end) {
@@ -72,7 +73,7 @@ export async function findBatch(
         throw new StorageError('INVALID_LOG_FILE', `batch of ${batch.size} bytes at position ${batch.position}`, path, batch.baseOffset);
       }
       if (batch.position + batch.size > end) return null;
-      if (matches(batch)) return batch;
+      if (matches(batch, window, at)) return batch;
       at += batch.size;
     }
     position += at;

@@ -19,7 +19,7 @@ export function writeFileAtomic(path: string, content: string): void {
   syncDirectory(dirname(path));
 }
 
-export async function writeFileAtomicAsync(path: string, content: string): Promise<void> {
+export async function writeFileAtomicAsync(path: string, content: string | Uint8Array): Promise<void> {
   const temp = `${path}.tmp`;
   const file = await open(temp, 'w');
   try {
@@ -45,7 +45,7 @@ export async function writeFileAtomicAsync(path: string, content: string): Promi
 export class StateFiles {
   private queue: Promise<void> = Promise.resolve();
 
-  write(path: string, content: () => string): Promise<void> {
+  write(path: string, content: () => string | Uint8Array): Promise<void> {
     const written = this.queue.then(() => writeFileAtomicAsync(path, content()));
     this.queue = written.catch(() => undefined);
     return written;

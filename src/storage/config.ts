@@ -40,6 +40,8 @@ export interface LogConfig {
   readonly preallocateBytes: number;
   /** LogAppendTime: each batch is stamped with the time of its append (see HotPath.validateBatches). */
   readonly timestampType: TimestampType;
+  /** An idempotent producer that wrote nothing for this long is forgotten (producer.id.expiration.ms). */
+  readonly producerIdExpirationMs: number;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
@@ -56,6 +58,7 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   maxPendingBytes: 32 * 1024 * 1024,
   preallocateBytes: 8 * 1024 * 1024,
   timestampType: 'CreateTime',
+  producerIdExpirationMs: 24 * 60 * 60 * 1000,
 };
 
 export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
@@ -67,6 +70,7 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
   assertPositive('maxMessageBytes', config.maxMessageBytes);
   assertPositive('checkpointMs', config.checkpointMs);
   assertPositive('maxPendingBytes', config.maxPendingBytes);
+  assertPositive('producerIdExpirationMs', config.producerIdExpirationMs);
   if (!Number.isSafeInteger(config.preallocateBytes) || config.preallocateBytes < 0) throw new RangeError(`preallocateBytes must be 0 or a positive integer, got ${config.preallocateBytes}`);
   if (config.segmentIndexBytes < 12) throw new RangeError(`segmentIndexBytes must hold one entry, got ${config.segmentIndexBytes}`);
   if (!['CreateTime', 'LogAppendTime'].includes(config.timestampType)) throw new RangeError(`unknown timestampType ${String(config.timestampType)}`);

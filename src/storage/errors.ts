@@ -13,7 +13,13 @@ export type StorageErrorCode =
   /** An argument that cannot name a place in the log (negative, beyond the end). */
   | 'INVALID_OFFSET'
   /** A file in the log directory is not what it should be. */
-  | 'INVALID_LOG_FILE';
+  | 'INVALID_LOG_FILE'
+  /** An idempotent producer's batch does not continue its sequence; nothing was appended. */
+  | 'OUT_OF_ORDER_SEQUENCE'
+  /** An idempotent producer's batch carries an epoch older than the one the log has seen. */
+  | 'INVALID_PRODUCER_EPOCH'
+  /** A request the log cannot take as a whole (an idempotent producer's batches must come one at a time). */
+  | 'INVALID_RECORD';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';

@@ -3,5 +3,5 @@ export { DEFAULT_LOG_CONFIG, resolveLogConfig, type FlushPolicy, type LogConfig,
 export { StorageError, type StorageErrorCode } from './errors.js';
 export { consoleLogger, type StorageLogger } from './log-loader.js';
 export { segmentFileStem } from './file-names.js';
-export { writeFileAtomic } from './checkpoint.js';
+export { readOffsetFile, writeFileAtomic } from './checkpoint.js';
 export { freshMemory, ReadBufferPool, type ReadMemory } from './read-memory.js';

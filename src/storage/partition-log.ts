@@ -13,6 +13,9 @@ import { LogDurability } from './log-durability.js';
 import { consoleLogger, loadLog, type LoadedLog, type StorageLogger } from './log-loader.js';
 import { LogWriter, type WrittenAppend } from './log-writer.js';
 import { InFlight } from './in-flight.js';
+import { ProducerStateManager } from './producer-state-manager.js';
+import { loadProducerStates } from './producer-state-loader.js';
+import type { KeptBatch, ProducerStates } from './producer-state.js';
 import { freshMemory, type ReadMemory } from './read-memory.js';
 import { RecentAppends } from './recent-appends.js';
 import { segmentsBeyondRetention } from './retention.js';
@@ -56,6 +59,7 @@ export class PartitionLog {
   private readonly appendListeners = new Set<() => void>();
   private readonly stateFiles = new StateFiles();
   private readonly inFlight = new InFlight();
+  private readonly producers: ProducerStateManager;
   /** Copies of the last small appends, for readers at the end of the log (see recent-appends.ts). */
   private readonly recent = new RecentAppends();
 
@@ -65,7 +69,9 @@ export class PartitionLog {
     private readonly hotpath: HotPath,
     private readonly logger: StorageLogger,
     readonly loaded: LoadedLog,
+    producerStates: ProducerStates,
   ) {
+    this.producers = new ProducerStateManager(dir, producerStates, hotpath, this.stateFiles);
     this.segments = loaded.segments;
     this.startOffset = loaded.logStartOffset;
     this.nextOffsetToAssign = this.active.nextOffset;
@@ -81,7 +87,9 @@ export class PartitionLog {
     const hotpath = options.hotpath ?? activeHotPath;
     const logger = options.logger ?? consoleLogger;
     const loaded = await loadLog(dir, config, hotpath, logger);
-    return new PartitionLog(dir, config, hotpath, logger, loaded);
+    const logEnd = loaded.segments[loaded.segments.length - 1].nextOffset;
+    const states = await loadProducerStates(dir, loaded.segments, loaded.logStartOffset, logEnd, hotpath, logger);
+    return new PartitionLog(dir, config, hotpath, logger, loaded, states);
   }
 
   get config(): LogConfig {
@@ -151,6 +159,9 @@ export class PartitionLog {
     if (payload.length > this.config.maxMessageBytes) {
       throw new StorageError('MESSAGE_TOO_LARGE', `${payload.length} bytes exceed maxMessageBytes ${this.config.maxMessageBytes}`, this.dir, this.nextOffsetToAssign);
     }
+    // Decided here, where offsets are assigned, so appends are checked in the order they get offsets.
+    const admission = this.producers.admit(payload);
+    if (admission.kind === 'duplicate') return this.retried(admission.batch, options);
     const baseOffset = this.nextOffsetToAssign;
     const logAppendTime = this.config.timestampType === 'LogAppendTime' ? (options.now ?? Date.now()) : -1;
     const check = validateBatches(payload, { assignFrom: baseOffset, leaderEpoch: options.leaderEpoch ?? -1, logAppendTime, hotpath: this.hotpath });
@@ -164,10 +175,27 @@ export class PartitionLog {
     const position = segment.reserve(payload.length);
     segment.recordChunk({ position, size: payload.length, lastOffset, maxTimestamp: check.maxTimestamp, offsetOfMaxTimestamp: check.offsetOfMaxTimestamp });
     this.nextOffsetToAssign = check.nextOffset;
+    this.producers.appended(admission, baseOffset, check.maxTimestamp);
     const wantsSync = options.sync ?? this.config.flushPolicy === 'fsync';
     const synced = await this.writer.write(segment, position, payload, check.nextOffset, wantsSync);
     if (wantsSync && !synced) await this.durability.sync();
     return { baseOffset, lastOffset, recordCount: check.recordCount, maxTimestamp: check.maxTimestamp, logStartOffset: this.startOffset, logAppendTime };
+  }
+
+  /**
+   * A producer's retry of a batch the log has: the original offsets, once the original is
+   * written (and synced, when this append asks), and nothing written again.
+   */
+  private async retried(original: KeptBatch, options: AppendOptions): Promise<AppendResult> {
+    await this.writer.drained();
+    if (options.sync ?? this.config.flushPolicy === 'fsync') await this.durability.sync();
+    const recordCount = original.lastOffset - original.firstOffset + 1;
+    return { baseOffset: original.firstOffset, lastOffset: original.lastOffset, recordCount, maxTimestamp: original.maxTimestamp, logStartOffset: this.startOffset, logAppendTime: -1 };
+  }
+
+  /** The producers this log knows, for DescribeProducers and tests. */
+  get producerStates(): ProducerStates {
+    return this.producers.states;
   }
 
   /**
@@ -206,6 +234,7 @@ export class PartitionLog {
     this.assertOpen();
     const doomed = segmentsBeyondRetention(this.segments, this.config, now);
     this.dropOldestSegments(doomed);
+    this.producers.expireIdleBefore(now - this.config.producerIdExpirationMs);
     return doomed;
   }
 
@@ -234,6 +263,7 @@ export class PartitionLog {
     await this.durability.sync();
     this.active.sealTimeIndex();
     await this.durability.checkpoint();
+    await this.producers.snapshot(this.logEndOffset);
     await this.stateFiles.write(join(this.dir, CLEAN_SHUTDOWN_FILE), () => '');
     this.segments.forEach((segment) => segment.close());
   }
@@ -269,8 +299,12 @@ export class PartitionLog {
     const previous = this.active;
     previous.sealTimeIndex();
     this.segments.push(Segment.create(this.dir, this.nextOffsetToAssign, this.config, this.hotpath));
-    // The finished segment loses its preallocated tail and is flushed once its queued writes
-    // are out; the checkpoint then records that everything below the new segment is safe.
+    // The producer state as of the roll covers everything below the new segment. The finished
+    // segment loses its preallocated tail and is flushed once its queued writes are out; the
+    // checkpoint then records that everything below the new segment is safe.
+    this.inFlight
+      .track(this.producers.snapshot(this.nextOffsetToAssign))
+      .catch((error: unknown) => this.logger.warn('writing a producer snapshot failed', { dir: this.dir, error: String(error) }));
     const flushed = this.writer.drained()
       .then(() => previous.trimPreallocated())
       .then(() => this.durability.checkpoint());
@@ -298,6 +332,9 @@ export class PartitionLog {
 
   /** Off the event loop: retention runs on the append path. On a crash before it lands, the loader takes the first segment's base instead. */
   private saveStartOffset(): void {
+    this.inFlight
+      .track(this.producers.logStartMoved(this.startOffset, this.segments[0].baseOffset))
+      .catch((error: unknown) => this.logger.warn('removing producer snapshots failed', { dir: this.dir, error: String(error) }));
     this.inFlight
       .track(this.stateFiles.write(join(this.dir, LOG_START_OFFSET_FILE), () => `${this.startOffset}\n`))
       .catch((error: unknown) => this.logger.warn('writing the log start offset failed', { dir: this.dir, error: String(error) }));

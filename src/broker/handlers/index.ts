@@ -12,6 +12,7 @@ import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
 import { createPartitionsHandler, deleteRecordsHandler } from './partition-admin.js';
 import { produceHandler } from './produce.js';
+import { initProducerIdHandler } from './producer-id.js';
 import { createTopicsHandler, deleteTopicsHandler } from './topic-admin.js';
 
 export function createHandlerTable(): HandlerTable {
@@ -19,6 +20,7 @@ export function createHandlerTable(): HandlerTable {
     [ApiKey.ApiVersions]: apiVersionsHandler(() => table),
     [ApiKey.Metadata]: metadataHandler,
     [ApiKey.Produce]: produceHandler,
+    [ApiKey.InitProducerId]: initProducerIdHandler,
     [ApiKey.Fetch]: fetchHandler,
     [ApiKey.ListOffsets]: listOffsetsHandler,
     [ApiKey.CreateTopics]: createTopicsHandler,

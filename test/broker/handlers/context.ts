@@ -7,6 +7,7 @@ import type { RequestContext } from '../../../src/broker/request-context.js';
 import { TopicRegistry } from '../../../src/broker/topic-registry.js';
 import { GroupCoordinator } from '../../../src/group/coordinator.js';
 import { GroupStore } from '../../../src/group/group-store.js';
+import { ProducerIdAllocator } from '../../../src/group/producer-ids.js';
 import { DEFAULT_COORDINATOR_SETTINGS } from '../../../src/group/settings.js';
 import { ReadBufferPool } from '../../../src/storage/index.js';
 import { decodeResponseFrame, encodeResponseFrame, type ApiKey, type ApiMessages } from '../../../src/protocol/index.js';
@@ -42,6 +43,7 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
   const openRegistry = () => TopicRegistry.open({ dataDir: config.dataDir, logDefaults: config.log, hotpath: jsHotPath, logger: quietStorage });
   const openGroups = async () => GroupCoordinator.load(await GroupStore.open(config.dataDir, { hotpath: jsHotPath, logger: quietStorage }), DEFAULT_COORDINATOR_SETTINGS, logger);
   const fetchMemory = new ReadBufferPool(32 * 1024 * 1024);
+  const producerIds = ProducerIdAllocator.open(config.dataDir);
   const broker: TestBroker = {
     config,
     fetchMemory,
@@ -52,7 +54,7 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
       apiVersion,
       clientId: 'handler-test',
       connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 50000 },
-      broker: { config, registry: broker.registry, groups: broker.groups, clusterId: TEST_CLUSTER_ID, advertised: ADVERTISED, logger, stopping, fetchMemory },
+      broker: { config, registry: broker.registry, groups: broker.groups, producerIds, clusterId: TEST_CLUSTER_ID, advertised: ADVERTISED, logger, stopping, fetchMemory },
     }),
     reopen: async () => {
       await broker.groups.close();
