@@ -5,6 +5,7 @@
 // batch has to be retried. The producer drains sendable batches, sends them, and reports back
 // with complete() or requeue().
 import { BATCH_HEADER_BYTES, type ProducerRecord, type SupportedCompression } from '../records/index.js';
+import type { BatchIdentity } from './idempotence.js';
 
 export type Acks = -1 | 0 | 1;
 
@@ -30,6 +31,10 @@ export class ProducerBatch {
   failedAttempts = 0;
   /** The encoded batch, kept so a retry sends the same bytes. */
   encoded: Buffer | null = null;
+  /** Its idempotent producer id, epoch and first sequence, taken once (null: not idempotent). */
+  stamp: BatchIdentity | null = null;
+  /** It took sequences of an idempotent producer: giving up on it leaves them in doubt. */
+  sequenced = false;
   readonly done: Promise<BatchResult>;
   lingerTimer: NodeJS.Timeout | null = null;
   private settle!: { resolve: (result: BatchResult) => void; reject: (error: unknown) => void };

@@ -3,14 +3,16 @@
 // and resolves once the broker acknowledged the batches holding its messages. The sender half
 // turns sendable batches into one Produce request per leader, encodes each batch once (native
 // encoder through the hot path; gzip on the thread pool), and retries retriable errors with
-// backoff, refreshing metadata when the leader may have moved. Delivery is at least once: a
-// batch whose answer got lost is sent again.
+// backoff, refreshing metadata when the leader may have moved. A batch whose answer got
+// lost is sent again; with idempotence (the default, as in the Java client since 3.0) the broker
+// recognises the resend by its producer id and sequence and stores it once (idempotence.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKey, ErrorCode, type ProduceRequest, type ProduceResponse } from '../protocol/index.js';
 import { assertSupportedCompression, encodeRecordBatchAsync, type Bytes, type ProducerHeaders, type ProducerRecord, type SupportedCompression } from '../records/index.js';
 import { Accumulator, type Acks, type BatchResult, type ProducerBatch } from './accumulator.js';
 import type { Cluster } from './cluster.js';
 import { KafkaClientError, isRetriable, needsMetadataRefresh, networkError } from './errors.js';
+import { ProducerIdentity } from './idempotence.js';
 import { DefaultPartitioner } from './partitioner.js';
 import { backoffDelay } from './retry.js';
 
@@ -32,6 +34,14 @@ export interface ProducerOptions {
   readonly ackTimeoutMs?: number;
   /** Defaults to murmur2 for keys (Java/kafkajs compatible) and round-robin without. */
   readonly partitioner?: Partitioner;
+  /**
+   * Each record stored exactly once, however often a batch is resent (InitProducerId and
+   * sequence numbers). On by default unless acks is 0 or 1, as in the Java client; needs acks -1.
+   * Against a broker without InitProducerId the producer warns once and sends without.
+   */
+  readonly idempotent?: boolean;
+  /** Where the producer's warnings go (process.emitWarning by default). */
+  readonly warn?: (message: string) => void;
 }
 
 export interface Message {
@@ -80,6 +90,8 @@ export class Producer {
   private readonly acks: Acks;
   private readonly compression: CompressionType;
   private readonly ackTimeoutMs: number;
+  /** Null when not idempotent. */
+  private identity: ProducerIdentity | null;
   private closed = false;
 
   constructor(
@@ -97,21 +109,28 @@ export class Producer {
     this.compression = options.compression ?? 'none';
     assertSupportedCompression(this.compression);
     this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
+    const idempotent = options.idempotent ?? this.acks === -1;
+    if (idempotent && this.acks !== -1) throw new RangeError(`an idempotent producer needs acks -1, not ${this.acks}`);
+    const warn = options.warn ?? ((message: string) => process.emitWarning(message, 'SluiceProducerWarning'));
+    this.identity = idempotent ? new ProducerIdentity(cluster, warn) : null;
   }
 
-  /** Connects to a bootstrap broker (send() does it on demand as well). */
+  /** Connects to a bootstrap broker and, when idempotent, gets a producer id (send() does both on demand as well). */
   async connect(): Promise<void> {
     await this.cluster.anyConnection();
+    if (this.identity !== null && !(await this.identity.ready())) this.identity = null;
   }
 
   /** Sends messages to one topic; resolves when every partition acknowledged them (per `acks`). */
   async send(options: SendOptions): Promise<PartitionOffsets[]> {
     if (this.closed) throw networkError('the producer is closed');
     const acks = checkAcks(options.acks ?? this.acks);
+    if (this.identity !== null && acks !== -1) throw new RangeError(`an idempotent producer sends with acks -1, not ${acks}`);
     const compression = options.compression ?? this.compression;
     assertSupportedCompression(compression);
     if (options.messages.length === 0) return [];
     options.messages.forEach(checkMessage);
+    if (this.identity !== null && !(await this.identity.ready())) this.identity = null;
     const topic = await this.cluster.topic(options.topic);
     const now = Date.now();
     // Choose every partition before appending anything, so a bad one leaves nothing half-sent.
@@ -193,7 +212,7 @@ export class Producer {
 
   /** Encodes each batch once (a retry resends the same bytes); a batch that cannot be encoded fails alone. */
   private async encodeAll(batches: ProducerBatch[]): Promise<ProducerBatch[]> {
-    const outcomes = await Promise.allSettled(batches.map(encodeOnce));
+    const outcomes = await Promise.allSettled(batches.map((batch) => encodeOnce(batch, this.identity)));
     const encoded: ProducerBatch[] = [];
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'fulfilled') encoded.push(batches[i]);
@@ -237,6 +256,7 @@ export class Producer {
   }
 
   private giveUp(batch: ProducerBatch, error: unknown): void {
+    if (batch.sequenced) this.identity?.sequencesInDoubt();
     this.accumulator.complete(batch);
     batch.fail(error);
   }
@@ -247,8 +267,15 @@ export class Producer {
   }
 }
 
-async function encodeOnce(batch: ProducerBatch): Promise<void> {
-  batch.encoded ??= await encodeRecordBatchAsync(batch.records, { compression: batch.options.compression });
+/** The first time: takes the batch's sequences (before any await, so a partition's batches take them in order) and encodes it. */
+async function encodeOnce(batch: ProducerBatch, identity: ProducerIdentity | null): Promise<void> {
+  if (batch.encoded !== null) return;
+  if (!batch.sequenced) {
+    const stamp = identity?.take(batch.topic, batch.partition, batch.records.length) ?? null;
+    batch.sequenced = stamp !== null;
+    batch.stamp = stamp;
+  }
+  batch.encoded = await encodeRecordBatchAsync(batch.records, { compression: batch.options.compression, ...batch.stamp });
 }
 
 function summarize(topic: string, placement: Placement, results: ReadonlyMap<ProducerBatch, BatchResult>): PartitionOffsets[] {

@@ -147,6 +147,8 @@ export class FakeBroker {
         return { respond: this.fetch(request.body, request.apiVersion) };
       case ApiKey.ListOffsets:
         return { respond: this.listOffsets(request.body) };
+      case ApiKey.InitProducerId:
+        return { respond: { throttleTimeMs: 0, errorCode: 0, producerId: 1000 + this.requestsOf(ApiKey.InitProducerId).length, producerEpoch: 0 } };
       default:
         return 'close';
     }

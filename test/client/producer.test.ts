@@ -67,6 +67,7 @@ describe('Producer', () => {
     broker.createTopic('t', 1);
     const cluster = new Cluster({ brokers: [broker.bootstrap], retry: fastRetry });
     const producer = new Producer(cluster, { lingerMs: 60_000 });
+    await producer.connect();
     await cluster.topic('t');
     const sends = ['a', 'b', 'c'].map((value) => producer.send({ topic: 't', messages: [{ value }] }));
     await new Promise((resolve) => setImmediate(resolve)); // the sends have appended (metadata is cached)
@@ -155,7 +156,7 @@ describe('Producer', () => {
 
   it('with acks=0 resolves without offsets', async () => {
     broker.createTopic('t', 1);
-    const producer = client.producer({ lingerMs: 0 });
+    const producer = client.producer({ lingerMs: 0, idempotent: false });
     const result = await producer.send({ topic: 't', acks: 0, messages: [{ value: 'fire' }] });
     expect(result).toEqual([{ topic: 't', partition: 0, baseOffset: -1, count: 1, logAppendTime: -1 }]);
     await until(() => produceRequests().length === 1);
