@@ -48,7 +48,7 @@ describe('the peers table', () => {
   const native: BackendRun = {
     name: 'native',
     description: 'native',
-    client: { produce: [produce(-1, 2_000_000), produce(1, 1_900_000)], oneAtATime: { recordBytes: 100, acks: -1, records: 10, recordsPerSecond: 4000, ackLatency: latency(0.25, 0.5) }, consume: null, endToEnd: null, errors: [] },
+    client: { produce: [produce(-1, 2_000_000), produce(1, 1_900_000)], oneAtATime: { recordBytes: 100, acks: -1, records: 10, recordsPerSecond: 4000, ackLatency: latency(0.25, 0.5) }, oneAtATimeIdempotent: null, consume: null, endToEnd: null, errors: [] },
     process: null,
     error: null,
   };

@@ -11,7 +11,7 @@ import { registerBenchCommand } from '../../src/cli/bench-command.js';
 import { PROFILES } from '../../src/cli/bench/cases.js';
 import { BARE_NODE_SERVER, freePort, processCpuSeconds, readRssMiB, spawnProcess, timeToAccepting } from '../../src/cli/bench/process.js';
 import { newReport, renderReport, writeReportFiles } from '../../src/cli/bench/report.js';
-import { runClientWorkloads } from '../../src/cli/bench/run.js';
+import { CLIENT_WORKLOAD_IDS, runClientWorkloads } from '../../src/cli/bench/run.js';
 import { checkTargets } from '../../src/cli/bench/targets.js';
 import type { BackendRun, ClientResults, LatencySummary, ProcessResults } from '../../src/cli/bench/types.js';
 import { tempDir } from '../helpers/batches.js';
@@ -97,7 +97,7 @@ describe('bench workloads (tiny profile)', () => {
   });
 
   it('prints one progress line per workload', () => {
-    expect(progressLines).toHaveLength(PROFILES.tiny.producerCases.length + 3);
+    expect(progressLines).toHaveLength(PROFILES.tiny.producerCases.length + CLIENT_WORKLOAD_IDS.length);
     expect(progressLines.every((line) => !line.includes('FAILED'))).toBe(true);
   });
 });

@@ -71,9 +71,15 @@ export const CONSUMER_SETTINGS = {
 
 export const RECORD_SIZES = [100, 1024] as const;
 
-export function producerCase(recordBytes: number, acks: 1 | -1, partitions: number, producers: number): ProducerCase {
+export function producerCase(recordBytes: number, acks: 1 | -1, partitions: number, producers: number, idempotent = false): ProducerCase {
   const size = recordBytes >= 1024 ? `${recordBytes / 1024}KiB` : `${recordBytes}B`;
-  return { id: `produce-${size}-acks${acks === -1 ? 'all' : '1'}-p${partitions}-x${producers}`, recordBytes, acks, partitions, producers };
+  const id = `produce-${size}-acks${acks === -1 ? 'all' : '1'}-p${partitions}-x${producers}${idempotent ? '-idempotent' : ''}`;
+  return { id, recordBytes, acks, partitions, producers, idempotent };
+}
+
+/** Idempotent twins of two acks=all cases, measured against them in the same run. */
+function idempotentCases(): ProducerCase[] {
+  return [producerCase(100, -1, 8, 50, true), producerCase(1024, -1, 1, 1, true)];
 }
 
 function everyProducerCase(): ProducerCase[] {
@@ -85,23 +91,23 @@ function everyProducerCase(): ProducerCase[] {
       }
     }
   }
-  return cases;
+  return [...cases, ...idempotentCases()];
 }
 
 /** The cases the targets are about, and nothing else. */
 function quickProducerCases(): ProducerCase[] {
-  return [producerCase(100, 1, 8, 1), producerCase(1024, 1, 8, 1), producerCase(100, -1, 8, 50), producerCase(1024, -1, 1, 1)];
+  return [producerCase(100, 1, 8, 1), producerCase(1024, 1, 8, 1), producerCase(100, -1, 8, 50), producerCase(1024, -1, 1, 1), ...idempotentCases()];
 }
 
 export const PROFILES: Readonly<Record<BenchProfile['name'], BenchProfile>> = {
   full: { name: 'full', durationMs: 3000, warmupMs: 500, endToEndWarmupMs: 5000, endToEndDurationMs: 10_000, producerCases: everyProducerCase(), consumeLogBytes: 1024 * 1024 * 1024, consumeFillMs: 10_000, consumeReadMs: 10_000, startRepeats: 5, floodMs: 4000 },
   quick: { name: 'quick', durationMs: 1000, warmupMs: 250, endToEndWarmupMs: 1000, endToEndDurationMs: 2000, producerCases: quickProducerCases(), consumeLogBytes: 128 * 1024 * 1024, consumeFillMs: 3000, consumeReadMs: 3000, startRepeats: 2, floodMs: 2000 },
-  tiny: { name: 'tiny', durationMs: 400, warmupMs: 100, endToEndWarmupMs: 100, endToEndDurationMs: 400, producerCases: [producerCase(100, 1, 1, 1), producerCase(1024, -1, 2, 3)], consumeLogBytes: 256 * 1024, consumeFillMs: 1000, consumeReadMs: 2000, startRepeats: 1, floodMs: 300 },
+  tiny: { name: 'tiny', durationMs: 400, warmupMs: 100, endToEndWarmupMs: 100, endToEndDurationMs: 400, producerCases: [producerCase(100, 1, 1, 1), producerCase(1024, -1, 2, 3), producerCase(1024, -1, 2, 3, true)], consumeLogBytes: 256 * 1024, consumeFillMs: 1000, consumeReadMs: 2000, startRepeats: 1, floodMs: 300 },
 };
 
 /** "100 B, acks=1, 8 partitions, 50 producers" */
 export function describeProducerCase(c: ProducerCase): string {
   const size = c.recordBytes >= 1024 ? `${c.recordBytes / 1024} KiB` : `${c.recordBytes} B`;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${size}, acks=${c.acks === -1 ? 'all' : '1'}, ${plural(c.partitions, 'partition')}, ${plural(c.producers, 'producer')}`;
+  return `${size}, acks=${c.acks === -1 ? 'all' : '1'}, ${plural(c.partitions, 'partition')}, ${plural(c.producers, 'producer')}${c.idempotent ? ', idempotent' : ''}`;
 }

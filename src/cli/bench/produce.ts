@@ -16,7 +16,7 @@ export async function runProducerCase(client: Client, c: ProducerCase, profile: 
   return withTopic(client, c.id, c.partitions, async (topic) => {
     const recordsPerSend = Math.max(1, Math.floor(PRODUCER_SETTINGS.bytesPerSend / c.recordBytes));
     const messagesByPartition = partitionedMessages(payload(c.recordBytes), c.partitions, recordsPerSend);
-    const producers = Array.from({ length: c.producers }, () => throughputProducer(client, c.acks));
+    const producers = Array.from({ length: c.producers }, () => throughputProducer(client, c.acks, c.idempotent));
     try {
       await Promise.all(producers.map((producer) => producer.connect()));
       const window = new MeasurementWindow(profile.warmupMs, profile.durationMs);
@@ -55,11 +55,11 @@ export async function runProducerCase(client: Client, c: ProducerCase, profile: 
 }
 
 /** One producer, one 100-byte record per send(), acks=all, each send awaited before the next. */
-export async function runOneAtATime(client: Client, profile: BenchProfile): Promise<OneAtATimeResult> {
+export async function runOneAtATime(client: Client, profile: BenchProfile, idempotent = false): Promise<OneAtATimeResult> {
   const recordBytes = 100;
-  return withTopic(client, 'one-at-a-time', 1, async (topic) => {
+  return withTopic(client, idempotent ? 'one-at-a-time-idempotent' : 'one-at-a-time', 1, async (topic) => {
     // lingerMs 0: the record leaves at the end of the tick instead of waiting for company.
-    const producer = client.producer({ acks: -1, lingerMs: 0, allowAutoTopicCreation: false });
+    const producer = client.producer({ acks: -1, lingerMs: 0, idempotent, allowAutoTopicCreation: false });
     const messages: Message[] = [{ value: payload(recordBytes), partition: 0 }];
     try {
       await producer.connect();
@@ -80,7 +80,7 @@ export async function runOneAtATime(client: Client, profile: BenchProfile): Prom
 
 /** Writes records to one partition until `bytes` are in the log or `maxMs` passed; returns the count. */
 export async function fillPartition(client: Client, topic: string, recordBytes: number, bytes: number, maxMs: number): Promise<number> {
-  const producer = throughputProducer(client, 1);
+  const producer = throughputProducer(client, 1, false);
   const recordsPerSend = Math.max(1, Math.floor(PRODUCER_SETTINGS.bytesPerSend / recordBytes));
   const [messages] = partitionedMessages(payload(recordBytes), 1, recordsPerSend);
   const wanted = Math.ceil(bytes / recordBytes);
@@ -111,9 +111,9 @@ async function assertInLog(client: Client, topic: string, acknowledged: number):
   }
 }
 
-function throughputProducer(client: Client, acks: 1 | -1): Producer {
+function throughputProducer(client: Client, acks: 1 | -1, idempotent: boolean): Producer {
   const { lingerMs, batchSize, compression } = PRODUCER_SETTINGS;
-  return client.producer({ acks, lingerMs, batchSize, compression, allowAutoTopicCreation: false });
+  return client.producer({ acks, lingerMs, batchSize, compression, idempotent, allowAutoTopicCreation: false });
 }
 
 /** For each partition, one reusable array of messages that all point at the same payload. */

@@ -13,7 +13,7 @@ import type { ClientResults, ConsumerResult, EndToEndResult, OneAtATimeResult, P
 export type Progress = (line: string) => void;
 
 /** Workload ids besides the producer cases' own ("produce-100B-acks1-p1-x1"). */
-export const CLIENT_WORKLOAD_IDS = ['one-at-a-time', 'consume', 'end-to-end'] as const;
+export const CLIENT_WORKLOAD_IDS = ['one-at-a-time', 'one-at-a-time-idempotent', 'consume', 'end-to-end'] as const;
 
 export interface RunOptions {
   /** Run only the workloads whose id contains this (all when empty). */
@@ -44,9 +44,10 @@ export async function runClientWorkloads(client: Client, profile: BenchProfile, 
     if (result !== null) produce.push(result);
   }
   const oneAtATime = await attempt('one-at-a-time', 'produce one record at a time, acks=all', () => runOneAtATime(client, profile), describeOneAtATime);
+  const oneAtATimeIdempotent = await attempt('one-at-a-time-idempotent', 'produce one record at a time, acks=all, idempotent', () => runOneAtATime(client, profile, true), describeOneAtATime);
   const consume = await attempt('consume', 'consume 1 KiB records from the page cache', () => runConsumerCase(client, profile, brokerCpu), describeConsume);
   const endToEnd = await attempt('end-to-end', 'end-to-end latency at 10,000 records/s', () => runEndToEnd(client, profile, brokerCpu), describeEndToEnd);
-  return { produce, oneAtATime, consume, endToEnd, errors };
+  return { produce, oneAtATime, oneAtATimeIdempotent, consume, endToEnd, errors };
 }
 
 /** The producer that floods the broker while its memory is sampled: 1 KiB, acks=1, 8 partitions. */

@@ -33,6 +33,7 @@ export function buildRows(runs: readonly BackendRun[]): Row[] {
     rows.push(row('  CPU', CPU_UNIT, (run) => cpuCell(result(run)?.cpu), 'broker ms/MB'));
   }
   rows.push(row('produce one 100 B record at a time, acks=all', 'ms p50 / p99 / p99.9', (run) => latencyCell(run.client?.oneAtATime?.ackLatency), 'p99'));
+  rows.push(row('  the same, idempotent', 'ms p50 / p99 / p99.9', (run) => latencyCell(run.client?.oneAtATimeIdempotent?.ackLatency), 'p99'));
   rows.push(row('consume 1 KiB records from the page cache', 'MB/s (records/s)', (run) => {
     const r = run.client?.consume;
     if (r === null || r === undefined) return null;

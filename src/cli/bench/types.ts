@@ -16,6 +16,8 @@ export interface ProducerCase {
   readonly partitions: number;
   /** Producer instances, each with its own connection (not send loops on one producer). */
   readonly producers: number;
+  /** Idempotent producers (producer ids and sequences, checked by the broker); the other cases turn it off. */
+  readonly idempotent: boolean;
 }
 
 export interface ProducerResult {
@@ -68,6 +70,8 @@ export interface EndToEndResult {
 export interface ClientResults {
   readonly produce: readonly ProducerResult[];
   readonly oneAtATime: OneAtATimeResult | null;
+  /** The same with an idempotent producer, to set beside it. */
+  readonly oneAtATimeIdempotent: OneAtATimeResult | null;
   readonly consume: ConsumerResult | null;
   readonly endToEnd: EndToEndResult | null;
   /** Workloads that failed, "workload: message"; the others still ran. */
