@@ -39,6 +39,10 @@ export const SUPPORTED_APIS: readonly SupportedApi[] = [
   { apiKey: 20, name: 'DeleteTopics', minVersion: 1, maxVersion: 6 },
   { apiKey: 21, name: 'DeleteRecords', minVersion: 0, maxVersion: 2 },
   { apiKey: 22, name: 'InitProducerId', minVersion: 0, maxVersion: 5 },
+  { apiKey: 24, name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 3 },
+  { apiKey: 25, name: 'AddOffsetsToTxn', minVersion: 0, maxVersion: 4 },
+  { apiKey: 26, name: 'EndTxn', minVersion: 0, maxVersion: 4 },
+  { apiKey: 28, name: 'TxnOffsetCommit', minVersion: 0, maxVersion: 4 },
   { apiKey: 32, name: 'DescribeConfigs', minVersion: 1, maxVersion: 4 },
   { apiKey: 33, name: 'AlterConfigs', minVersion: 0, maxVersion: 2 },
   { apiKey: 37, name: 'CreatePartitions', minVersion: 0, maxVersion: 3 },
@@ -46,6 +50,9 @@ export const SUPPORTED_APIS: readonly SupportedApi[] = [
   { apiKey: 44, name: 'IncrementalAlterConfigs', minVersion: 0, maxVersion: 1 },
   { apiKey: 47, name: 'OffsetDelete', minVersion: 0, maxVersion: 0 },
   { apiKey: 60, name: 'DescribeCluster', minVersion: 0, maxVersion: 1 },
+  { apiKey: 61, name: 'DescribeProducers', minVersion: 0, maxVersion: 0 },
+  { apiKey: 65, name: 'DescribeTransactions', minVersion: 0, maxVersion: 0 },
+  { apiKey: 66, name: 'ListTransactions', minVersion: 0, maxVersion: 1 },
 ];
 
 /** Version ranges of the request/response headers the codec handles (v0 request header is ControlledShutdown-only). */

@@ -19,6 +19,10 @@ import * as createTopics from './create-topics.js';
 import * as deleteTopics from './delete-topics.js';
 import * as deleteRecords from './delete-records.js';
 import * as initProducerId from './init-producer-id.js';
+import * as addPartitionsToTxn from './add-partitions-to-txn.js';
+import * as addOffsetsToTxn from './add-offsets-to-txn.js';
+import * as endTxn from './end-txn.js';
+import * as txnOffsetCommit from './txn-offset-commit.js';
 import * as describeConfigs from './describe-configs.js';
 import * as alterConfigs from './alter-configs.js';
 import * as createPartitions from './create-partitions.js';
@@ -26,6 +30,9 @@ import * as deleteGroups from './delete-groups.js';
 import * as incrementalAlterConfigs from './incremental-alter-configs.js';
 import * as offsetDelete from './offset-delete.js';
 import * as describeCluster from './describe-cluster.js';
+import * as describeProducers from './describe-producers.js';
+import * as describeTransactions from './describe-transactions.js';
+import * as listTransactions from './list-transactions.js';
 
 export * from './headers.js';
 export { decodeProduceRequest, sizeProduceRequest, encodeProduceRequest, splicedProduceRequest, defaultProduceRequest, decodeProduceResponse, sizeProduceResponse, encodeProduceResponse, splicedProduceResponse, defaultProduceResponse } from './produce.js';
@@ -47,6 +54,10 @@ export { decodeCreateTopicsRequest, sizeCreateTopicsRequest, encodeCreateTopicsR
 export { decodeDeleteTopicsRequest, sizeDeleteTopicsRequest, encodeDeleteTopicsRequest, splicedDeleteTopicsRequest, defaultDeleteTopicsRequest, decodeDeleteTopicsResponse, sizeDeleteTopicsResponse, encodeDeleteTopicsResponse, splicedDeleteTopicsResponse, defaultDeleteTopicsResponse } from './delete-topics.js';
 export { decodeDeleteRecordsRequest, sizeDeleteRecordsRequest, encodeDeleteRecordsRequest, splicedDeleteRecordsRequest, defaultDeleteRecordsRequest, decodeDeleteRecordsResponse, sizeDeleteRecordsResponse, encodeDeleteRecordsResponse, splicedDeleteRecordsResponse, defaultDeleteRecordsResponse } from './delete-records.js';
 export { decodeInitProducerIdRequest, sizeInitProducerIdRequest, encodeInitProducerIdRequest, splicedInitProducerIdRequest, defaultInitProducerIdRequest, decodeInitProducerIdResponse, sizeInitProducerIdResponse, encodeInitProducerIdResponse, splicedInitProducerIdResponse, defaultInitProducerIdResponse } from './init-producer-id.js';
+export { decodeAddPartitionsToTxnRequest, sizeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, splicedAddPartitionsToTxnRequest, defaultAddPartitionsToTxnRequest, decodeAddPartitionsToTxnResponse, sizeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse, splicedAddPartitionsToTxnResponse, defaultAddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
+export { decodeAddOffsetsToTxnRequest, sizeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, splicedAddOffsetsToTxnRequest, defaultAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, sizeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse, splicedAddOffsetsToTxnResponse, defaultAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
+export { decodeEndTxnRequest, sizeEndTxnRequest, encodeEndTxnRequest, splicedEndTxnRequest, defaultEndTxnRequest, decodeEndTxnResponse, sizeEndTxnResponse, encodeEndTxnResponse, splicedEndTxnResponse, defaultEndTxnResponse } from './end-txn.js';
+export { decodeTxnOffsetCommitRequest, sizeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, splicedTxnOffsetCommitRequest, defaultTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, sizeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse, splicedTxnOffsetCommitResponse, defaultTxnOffsetCommitResponse } from './txn-offset-commit.js';
 export { decodeDescribeConfigsRequest, sizeDescribeConfigsRequest, encodeDescribeConfigsRequest, splicedDescribeConfigsRequest, defaultDescribeConfigsRequest, decodeDescribeConfigsResponse, sizeDescribeConfigsResponse, encodeDescribeConfigsResponse, splicedDescribeConfigsResponse, defaultDescribeConfigsResponse } from './describe-configs.js';
 export { decodeAlterConfigsRequest, sizeAlterConfigsRequest, encodeAlterConfigsRequest, splicedAlterConfigsRequest, defaultAlterConfigsRequest, decodeAlterConfigsResponse, sizeAlterConfigsResponse, encodeAlterConfigsResponse, splicedAlterConfigsResponse, defaultAlterConfigsResponse } from './alter-configs.js';
 export { decodeCreatePartitionsRequest, sizeCreatePartitionsRequest, encodeCreatePartitionsRequest, splicedCreatePartitionsRequest, defaultCreatePartitionsRequest, decodeCreatePartitionsResponse, sizeCreatePartitionsResponse, encodeCreatePartitionsResponse, splicedCreatePartitionsResponse, defaultCreatePartitionsResponse } from './create-partitions.js';
@@ -54,6 +65,9 @@ export { decodeDeleteGroupsRequest, sizeDeleteGroupsRequest, encodeDeleteGroupsR
 export { decodeIncrementalAlterConfigsRequest, sizeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest, splicedIncrementalAlterConfigsRequest, defaultIncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsResponse, sizeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse, splicedIncrementalAlterConfigsResponse, defaultIncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
 export { decodeOffsetDeleteRequest, sizeOffsetDeleteRequest, encodeOffsetDeleteRequest, splicedOffsetDeleteRequest, defaultOffsetDeleteRequest, decodeOffsetDeleteResponse, sizeOffsetDeleteResponse, encodeOffsetDeleteResponse, splicedOffsetDeleteResponse, defaultOffsetDeleteResponse } from './offset-delete.js';
 export { decodeDescribeClusterRequest, sizeDescribeClusterRequest, encodeDescribeClusterRequest, splicedDescribeClusterRequest, defaultDescribeClusterRequest, decodeDescribeClusterResponse, sizeDescribeClusterResponse, encodeDescribeClusterResponse, splicedDescribeClusterResponse, defaultDescribeClusterResponse } from './describe-cluster.js';
+export { decodeDescribeProducersRequest, sizeDescribeProducersRequest, encodeDescribeProducersRequest, splicedDescribeProducersRequest, defaultDescribeProducersRequest, decodeDescribeProducersResponse, sizeDescribeProducersResponse, encodeDescribeProducersResponse, splicedDescribeProducersResponse, defaultDescribeProducersResponse } from './describe-producers.js';
+export { decodeDescribeTransactionsRequest, sizeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, splicedDescribeTransactionsRequest, defaultDescribeTransactionsRequest, decodeDescribeTransactionsResponse, sizeDescribeTransactionsResponse, encodeDescribeTransactionsResponse, splicedDescribeTransactionsResponse, defaultDescribeTransactionsResponse } from './describe-transactions.js';
+export { decodeListTransactionsRequest, sizeListTransactionsRequest, encodeListTransactionsRequest, splicedListTransactionsRequest, defaultListTransactionsRequest, decodeListTransactionsResponse, sizeListTransactionsResponse, encodeListTransactionsResponse, splicedListTransactionsResponse, defaultListTransactionsResponse } from './list-transactions.js';
 export type { ProduceRequest, ProduceResponse } from './produce.js';
 export type { FetchRequest, FetchResponse } from './fetch.js';
 export type { ListOffsetsRequest, ListOffsetsResponse } from './list-offsets.js';
@@ -73,6 +87,10 @@ export type { CreateTopicsRequest, CreateTopicsResponse } from './create-topics.
 export type { DeleteTopicsRequest, DeleteTopicsResponse } from './delete-topics.js';
 export type { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js';
 export type { InitProducerIdRequest, InitProducerIdResponse } from './init-producer-id.js';
+export type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
+export type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
+export type { EndTxnRequest, EndTxnResponse } from './end-txn.js';
+export type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './txn-offset-commit.js';
 export type { DescribeConfigsRequest, DescribeConfigsResponse } from './describe-configs.js';
 export type { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
 export type { CreatePartitionsRequest, CreatePartitionsResponse } from './create-partitions.js';
@@ -80,6 +98,9 @@ export type { DeleteGroupsRequest, DeleteGroupsResponse } from './delete-groups.
 export type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
 export type { OffsetDeleteRequest, OffsetDeleteResponse } from './offset-delete.js';
 export type { DescribeClusterRequest, DescribeClusterResponse } from './describe-cluster.js';
+export type { DescribeProducersRequest, DescribeProducersResponse } from './describe-producers.js';
+export type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './describe-transactions.js';
+export type { ListTransactionsRequest, ListTransactionsResponse } from './list-transactions.js';
 
 /** Kafka API keys of the APIs we serve. */
 export const ApiKey = {
@@ -102,6 +123,10 @@ export const ApiKey = {
   DeleteTopics: 20,
   DeleteRecords: 21,
   InitProducerId: 22,
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  TxnOffsetCommit: 28,
   DescribeConfigs: 32,
   AlterConfigs: 33,
   CreatePartitions: 37,
@@ -109,6 +134,9 @@ export const ApiKey = {
   IncrementalAlterConfigs: 44,
   OffsetDelete: 47,
   DescribeCluster: 60,
+  DescribeProducers: 61,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
 } as const;
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
 
@@ -133,6 +161,10 @@ export interface ApiMessages {
   20: { request: deleteTopics.DeleteTopicsRequest; response: deleteTopics.DeleteTopicsResponse };
   21: { request: deleteRecords.DeleteRecordsRequest; response: deleteRecords.DeleteRecordsResponse };
   22: { request: initProducerId.InitProducerIdRequest; response: initProducerId.InitProducerIdResponse };
+  24: { request: addPartitionsToTxn.AddPartitionsToTxnRequest; response: addPartitionsToTxn.AddPartitionsToTxnResponse };
+  25: { request: addOffsetsToTxn.AddOffsetsToTxnRequest; response: addOffsetsToTxn.AddOffsetsToTxnResponse };
+  26: { request: endTxn.EndTxnRequest; response: endTxn.EndTxnResponse };
+  28: { request: txnOffsetCommit.TxnOffsetCommitRequest; response: txnOffsetCommit.TxnOffsetCommitResponse };
   32: { request: describeConfigs.DescribeConfigsRequest; response: describeConfigs.DescribeConfigsResponse };
   33: { request: alterConfigs.AlterConfigsRequest; response: alterConfigs.AlterConfigsResponse };
   37: { request: createPartitions.CreatePartitionsRequest; response: createPartitions.CreatePartitionsResponse };
@@ -140,6 +172,9 @@ export interface ApiMessages {
   44: { request: incrementalAlterConfigs.IncrementalAlterConfigsRequest; response: incrementalAlterConfigs.IncrementalAlterConfigsResponse };
   47: { request: offsetDelete.OffsetDeleteRequest; response: offsetDelete.OffsetDeleteResponse };
   60: { request: describeCluster.DescribeClusterRequest; response: describeCluster.DescribeClusterResponse };
+  61: { request: describeProducers.DescribeProducersRequest; response: describeProducers.DescribeProducersResponse };
+  65: { request: describeTransactions.DescribeTransactionsRequest; response: describeTransactions.DescribeTransactionsResponse };
+  66: { request: listTransactions.ListTransactionsRequest; response: listTransactions.ListTransactionsResponse };
 }
 
 /** The codec entry of each supported API, typed by key. */
@@ -448,6 +483,70 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     splicedRequest: initProducerId.splicedInitProducerIdRequest,
     splicedResponse: initProducerId.splicedInitProducerIdResponse,
   },
+  24: {
+    apiKey: 24,
+    name: 'AddPartitionsToTxn',
+    minVersion: 0,
+    maxVersion: 3,
+    advertisedMinVersion: 0,
+    flexibleFrom: 3,
+    decodeRequest: addPartitionsToTxn.decodeAddPartitionsToTxnRequest,
+    sizeRequest: addPartitionsToTxn.sizeAddPartitionsToTxnRequest,
+    encodeRequest: addPartitionsToTxn.encodeAddPartitionsToTxnRequest,
+    decodeResponse: addPartitionsToTxn.decodeAddPartitionsToTxnResponse,
+    sizeResponse: addPartitionsToTxn.sizeAddPartitionsToTxnResponse,
+    encodeResponse: addPartitionsToTxn.encodeAddPartitionsToTxnResponse,
+    splicedRequest: addPartitionsToTxn.splicedAddPartitionsToTxnRequest,
+    splicedResponse: addPartitionsToTxn.splicedAddPartitionsToTxnResponse,
+  },
+  25: {
+    apiKey: 25,
+    name: 'AddOffsetsToTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    advertisedMinVersion: 0,
+    flexibleFrom: 3,
+    decodeRequest: addOffsetsToTxn.decodeAddOffsetsToTxnRequest,
+    sizeRequest: addOffsetsToTxn.sizeAddOffsetsToTxnRequest,
+    encodeRequest: addOffsetsToTxn.encodeAddOffsetsToTxnRequest,
+    decodeResponse: addOffsetsToTxn.decodeAddOffsetsToTxnResponse,
+    sizeResponse: addOffsetsToTxn.sizeAddOffsetsToTxnResponse,
+    encodeResponse: addOffsetsToTxn.encodeAddOffsetsToTxnResponse,
+    splicedRequest: addOffsetsToTxn.splicedAddOffsetsToTxnRequest,
+    splicedResponse: addOffsetsToTxn.splicedAddOffsetsToTxnResponse,
+  },
+  26: {
+    apiKey: 26,
+    name: 'EndTxn',
+    minVersion: 0,
+    maxVersion: 4,
+    advertisedMinVersion: 0,
+    flexibleFrom: 3,
+    decodeRequest: endTxn.decodeEndTxnRequest,
+    sizeRequest: endTxn.sizeEndTxnRequest,
+    encodeRequest: endTxn.encodeEndTxnRequest,
+    decodeResponse: endTxn.decodeEndTxnResponse,
+    sizeResponse: endTxn.sizeEndTxnResponse,
+    encodeResponse: endTxn.encodeEndTxnResponse,
+    splicedRequest: endTxn.splicedEndTxnRequest,
+    splicedResponse: endTxn.splicedEndTxnResponse,
+  },
+  28: {
+    apiKey: 28,
+    name: 'TxnOffsetCommit',
+    minVersion: 0,
+    maxVersion: 4,
+    advertisedMinVersion: 0,
+    flexibleFrom: 3,
+    decodeRequest: txnOffsetCommit.decodeTxnOffsetCommitRequest,
+    sizeRequest: txnOffsetCommit.sizeTxnOffsetCommitRequest,
+    encodeRequest: txnOffsetCommit.encodeTxnOffsetCommitRequest,
+    decodeResponse: txnOffsetCommit.decodeTxnOffsetCommitResponse,
+    sizeResponse: txnOffsetCommit.sizeTxnOffsetCommitResponse,
+    encodeResponse: txnOffsetCommit.encodeTxnOffsetCommitResponse,
+    splicedRequest: txnOffsetCommit.splicedTxnOffsetCommitRequest,
+    splicedResponse: txnOffsetCommit.splicedTxnOffsetCommitResponse,
+  },
   32: {
     apiKey: 32,
     name: 'DescribeConfigs',
@@ -560,7 +659,55 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     splicedRequest: describeCluster.splicedDescribeClusterRequest,
     splicedResponse: describeCluster.splicedDescribeClusterResponse,
   },
+  61: {
+    apiKey: 61,
+    name: 'DescribeProducers',
+    minVersion: 0,
+    maxVersion: 0,
+    advertisedMinVersion: 0,
+    flexibleFrom: 0,
+    decodeRequest: describeProducers.decodeDescribeProducersRequest,
+    sizeRequest: describeProducers.sizeDescribeProducersRequest,
+    encodeRequest: describeProducers.encodeDescribeProducersRequest,
+    decodeResponse: describeProducers.decodeDescribeProducersResponse,
+    sizeResponse: describeProducers.sizeDescribeProducersResponse,
+    encodeResponse: describeProducers.encodeDescribeProducersResponse,
+    splicedRequest: describeProducers.splicedDescribeProducersRequest,
+    splicedResponse: describeProducers.splicedDescribeProducersResponse,
+  },
+  65: {
+    apiKey: 65,
+    name: 'DescribeTransactions',
+    minVersion: 0,
+    maxVersion: 0,
+    advertisedMinVersion: 0,
+    flexibleFrom: 0,
+    decodeRequest: describeTransactions.decodeDescribeTransactionsRequest,
+    sizeRequest: describeTransactions.sizeDescribeTransactionsRequest,
+    encodeRequest: describeTransactions.encodeDescribeTransactionsRequest,
+    decodeResponse: describeTransactions.decodeDescribeTransactionsResponse,
+    sizeResponse: describeTransactions.sizeDescribeTransactionsResponse,
+    encodeResponse: describeTransactions.encodeDescribeTransactionsResponse,
+    splicedRequest: describeTransactions.splicedDescribeTransactionsRequest,
+    splicedResponse: describeTransactions.splicedDescribeTransactionsResponse,
+  },
+  66: {
+    apiKey: 66,
+    name: 'ListTransactions',
+    minVersion: 0,
+    maxVersion: 1,
+    advertisedMinVersion: 0,
+    flexibleFrom: 0,
+    decodeRequest: listTransactions.decodeListTransactionsRequest,
+    sizeRequest: listTransactions.sizeListTransactionsRequest,
+    encodeRequest: listTransactions.encodeListTransactionsRequest,
+    decodeResponse: listTransactions.decodeListTransactionsResponse,
+    sizeResponse: listTransactions.sizeListTransactionsResponse,
+    encodeResponse: listTransactions.encodeListTransactionsResponse,
+    splicedRequest: listTransactions.splicedListTransactionsRequest,
+    splicedResponse: listTransactions.splicedListTransactionsResponse,
+  },
 };
 
 /** Every entry, by ascending API key. */
-export const API_CODEC_LIST: readonly AnyApiCodec[] = [API_CODECS[0], API_CODECS[1], API_CODECS[2], API_CODECS[3], API_CODECS[8], API_CODECS[9], API_CODECS[10], API_CODECS[11], API_CODECS[12], API_CODECS[13], API_CODECS[14], API_CODECS[15], API_CODECS[16], API_CODECS[17], API_CODECS[18], API_CODECS[19], API_CODECS[20], API_CODECS[21], API_CODECS[22], API_CODECS[32], API_CODECS[33], API_CODECS[37], API_CODECS[42], API_CODECS[44], API_CODECS[47], API_CODECS[60]];
+export const API_CODEC_LIST: readonly AnyApiCodec[] = [API_CODECS[0], API_CODECS[1], API_CODECS[2], API_CODECS[3], API_CODECS[8], API_CODECS[9], API_CODECS[10], API_CODECS[11], API_CODECS[12], API_CODECS[13], API_CODECS[14], API_CODECS[15], API_CODECS[16], API_CODECS[17], API_CODECS[18], API_CODECS[19], API_CODECS[20], API_CODECS[21], API_CODECS[22], API_CODECS[24], API_CODECS[25], API_CODECS[26], API_CODECS[28], API_CODECS[32], API_CODECS[33], API_CODECS[37], API_CODECS[42], API_CODECS[44], API_CODECS[47], API_CODECS[60], API_CODECS[61], API_CODECS[65], API_CODECS[66]];
