@@ -13,6 +13,7 @@ const STORAGE_CODES: Record<StorageError['code'], number> = {
   OUT_OF_ORDER_SEQUENCE: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
   INVALID_PRODUCER_EPOCH: ErrorCode.INVALID_PRODUCER_EPOCH,
   INVALID_RECORD: ErrorCode.INVALID_RECORD,
+  INVALID_TXN_STATE: ErrorCode.INVALID_TXN_STATE,
 };
 
 const TOPIC_CODES: Record<TopicError['kind'], number> = {

@@ -16,3 +16,4 @@ export type { CompressionName, SupportedCompression } from './compression.js';
 export { validateBatches, describeBatchStatus } from './validate.js';
 export type { BatchValidation, ValidateOptions } from './validate.js';
 export * from './layout.js';
+export { encodeControlBatch, readControlBatch, type MarkerType, type TransactionMarker } from './control-batch.js';

@@ -19,7 +19,9 @@ export type StorageErrorCode =
   /** An idempotent producer's batch carries an epoch older than the one the log has seen. */
   | 'INVALID_PRODUCER_EPOCH'
   /** A request the log cannot take as a whole (an idempotent producer's batches must come one at a time). */
-  | 'INVALID_RECORD';
+  | 'INVALID_RECORD'
+  /** A producer with an open transaction sent a batch outside it. */
+  | 'INVALID_TXN_STATE';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';

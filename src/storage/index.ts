@@ -5,3 +5,5 @@ export { consoleLogger, type StorageLogger } from './log-loader.js';
 export { segmentFileStem } from './file-names.js';
 export { readOffsetFile, writeFileAtomic } from './checkpoint.js';
 export { freshMemory, ReadBufferPool, type ReadMemory } from './read-memory.js';
+export type { AbortedTxn } from './aborted-transactions.js';
+export type { CompletedTxn, ProducerEntry, ProducerStates } from './producer-state.js';

@@ -1,59 +1,39 @@
 // A partition's log: segments in a directory, appends validated and offset-assigned in place by
 // the hot path, written in order (appends that queue up while a write runs go out together in
-// one writev), read back as whole batches, flushed by policy, trimmed by retention.
+// one writev), read back as whole batches, flushed by policy, trimmed by retention. Idempotent
+// and transactional producers are checked where offsets are assigned (producer-state-manager.ts).
 import { join } from 'node:path';
 import { hotpath as activeHotPath } from '../hotpath/index.js';
 import type { HotPath } from '../hotpath/types.js';
+import { encodeControlBatch, type TransactionMarker } from '../records/control-batch.js';
 import { validateBatches, describeBatchStatus } from '../records/validate.js';
+import type { AbortedTxn } from './aborted-transactions.js';
 import { StateFiles } from './checkpoint.js';
 import { resolveLogConfig, type LogConfig } from './config.js';
 import { StorageError } from './errors.js';
-import { CLEAN_SHUTDOWN_FILE, LOG_START_OFFSET_FILE } from './file-names.js';
+import { CLEAN_SHUTDOWN_FILE } from './file-names.js';
 import { LogDurability } from './log-durability.js';
 import { consoleLogger, loadLog, type LoadedLog, type StorageLogger } from './log-loader.js';
+import { LogStart } from './log-start.js';
+import type { AppendOptions, AppendResult, PartitionLogOptions } from './log-types.js';
 import { LogWriter, type WrittenAppend } from './log-writer.js';
 import { InFlight } from './in-flight.js';
 import { ProducerStateManager } from './producer-state-manager.js';
-import { loadProducerStates } from './producer-state-loader.js';
+import { loadProducerStates, type LoadedProducers } from './producer-state-loader.js';
 import type { KeptBatch, ProducerStates } from './producer-state.js';
 import { freshMemory, type ReadMemory } from './read-memory.js';
 import { RecentAppends } from './recent-appends.js';
-import { segmentsBeyondRetention } from './retention.js';
 import { Segment } from './segment.js';
-import { batchAtTimestamp, newestTimestamp, readFromSegments, segmentsWhollyBelow } from './segment-lookup.js';
+import { batchAtTimestamp, newestTimestamp, readFromSegments } from './segment-lookup.js';
 
-export interface PartitionLogOptions {
-  readonly config?: Partial<LogConfig>;
-  /** Backend for validation, appends and index lookups; the active one by default. */
-  readonly hotpath?: HotPath;
-  readonly logger?: StorageLogger;
-}
-
-export interface AppendOptions {
-  /** partitionLeaderEpoch to stamp into the batches; left as sent when omitted. */
-  readonly leaderEpoch?: number;
-  /** Wait for an fdatasync covering this append (acks=all); defaults to the flush policy. */
-  readonly sync?: boolean;
-  /** The append's time, for a LogAppendTime log (one per request, as Kafka takes it); now by default. */
-  readonly now?: number;
-}
-
-export interface AppendResult {
-  readonly baseOffset: number;
-  readonly lastOffset: number;
-  readonly recordCount: number;
-  readonly maxTimestamp: number;
-  readonly logStartOffset: number;
-  /** The time stamped into the batches by a LogAppendTime log; -1 for CreateTime. */
-  readonly logAppendTime: number;
-}
+export type { AppendOptions, AppendResult, PartitionLogOptions } from './log-types.js';
 
 export class PartitionLog {
   private readonly segments: Segment[];
   private readonly writer: LogWriter;
   private readonly durability: LogDurability;
   private nextOffsetToAssign: number;
-  private startOffset: number;
+  private readonly start: LogStart;
   private closed = false;
   private abandoned = false;
   private readonly appendListeners = new Set<() => void>();
@@ -69,11 +49,11 @@ export class PartitionLog {
     private readonly hotpath: HotPath,
     private readonly logger: StorageLogger,
     readonly loaded: LoadedLog,
-    producerStates: ProducerStates,
+    producers: LoadedProducers,
   ) {
-    this.producers = new ProducerStateManager(dir, producerStates, hotpath, this.stateFiles);
     this.segments = loaded.segments;
-    this.startOffset = loaded.logStartOffset;
+    this.producers = new ProducerStateManager(dir, producers.states, producers.aborted, hotpath, this.stateFiles);
+    this.start = new LogStart(loaded.logStartOffset, { dir, segments: this.segments, stateFiles: this.stateFiles, inFlight: this.inFlight, producers: this.producers, logger });
     this.nextOffsetToAssign = this.active.nextOffset;
     const syncedWithWrite = (upTo: number): void => this.durability.syncedWithWrite(upTo);
     this.writer = new LogWriter(hotpath, this.nextOffsetToAssign, (appends) => this.written(appends), syncedWithWrite);
@@ -88,8 +68,8 @@ export class PartitionLog {
     const logger = options.logger ?? consoleLogger;
     const loaded = await loadLog(dir, config, hotpath, logger);
     const logEnd = loaded.segments[loaded.segments.length - 1].nextOffset;
-    const states = await loadProducerStates(dir, loaded.segments, loaded.logStartOffset, logEnd, hotpath, logger);
-    return new PartitionLog(dir, config, hotpath, logger, loaded, states);
+    const producers = await loadProducerStates(dir, loaded.segments, loaded.logStartOffset, logEnd, hotpath, logger);
+    return new PartitionLog(dir, config, hotpath, logger, loaded, producers);
   }
 
   get config(): LogConfig {
@@ -109,7 +89,7 @@ export class PartitionLog {
 
   /** First offset still in the log. */
   get logStartOffset(): number {
-    return this.startOffset;
+    return this.start.offset;
   }
 
   /** One past the last offset written; reads see everything below it (the high watermark on one node). */
@@ -175,11 +155,11 @@ export class PartitionLog {
     const position = segment.reserve(payload.length);
     segment.recordChunk({ position, size: payload.length, lastOffset, maxTimestamp: check.maxTimestamp, offsetOfMaxTimestamp: check.offsetOfMaxTimestamp });
     this.nextOffsetToAssign = check.nextOffset;
-    this.producers.appended(admission, baseOffset, check.maxTimestamp);
+    this.producers.appended(admission, baseOffset, check.maxTimestamp, check.nextOffset, segment.baseOffset);
     const wantsSync = options.sync ?? this.config.flushPolicy === 'fsync';
     const synced = await this.writer.write(segment, position, payload, check.nextOffset, wantsSync);
     if (wantsSync && !synced) await this.durability.sync();
-    return { baseOffset, lastOffset, recordCount: check.recordCount, maxTimestamp: check.maxTimestamp, logStartOffset: this.startOffset, logAppendTime };
+    return { baseOffset, lastOffset, recordCount: check.recordCount, maxTimestamp: check.maxTimestamp, logStartOffset: this.start.offset, logAppendTime };
   }
 
   /**
@@ -190,12 +170,27 @@ export class PartitionLog {
     await this.writer.drained();
     if (options.sync ?? this.config.flushPolicy === 'fsync') await this.durability.sync();
     const recordCount = original.lastOffset - original.firstOffset + 1;
-    return { baseOffset: original.firstOffset, lastOffset: original.lastOffset, recordCount, maxTimestamp: original.maxTimestamp, logStartOffset: this.startOffset, logAppendTime: -1 };
+    return { baseOffset: original.firstOffset, lastOffset: original.lastOffset, recordCount, maxTimestamp: original.maxTimestamp, logStartOffset: this.start.offset, logAppendTime: -1 };
   }
 
   /** The producers this log knows, for DescribeProducers and tests. */
   get producerStates(): ProducerStates {
     return this.producers.states;
+  }
+
+  /** Writes a transaction's COMMIT or ABORT marker, durably (the coordinator's WriteTxnMarkers). */
+  appendMarker(marker: TransactionMarker): Promise<AppendResult> {
+    return this.append(encodeControlBatch(marker, this.hotpath), { sync: true });
+  }
+
+  /** Below it, every transaction has ended: what read_committed readers may see (also the high watermark when none is open). */
+  get lastStableOffset(): number {
+    return this.producers.lastStableOffset(this.logEndOffset);
+  }
+
+  /** Aborted transactions with data in [fetchOffset, upperBound), for read_committed fetches. */
+  abortedTransactions(fetchOffset: number, upperBound: number): AbortedTxn[] {
+    return this.producers.abortedIn(fetchOffset, upperBound);
   }
 
   /**
@@ -206,8 +201,8 @@ export class PartitionLog {
   async read(offset: number, maxBytes: number, minOneBatch = true, memory: ReadMemory = freshMemory): Promise<Buffer> {
     this.assertOpen();
     const end = this.logEndOffset;
-    if (offset < this.startOffset || offset > end) {
-      throw new StorageError('OFFSET_OUT_OF_RANGE', `offset outside [${this.startOffset}, ${end}]`, this.dir, offset);
+    if (offset < this.start.offset || offset > end) {
+      throw new StorageError('OFFSET_OUT_OF_RANGE', `offset outside [${this.start.offset}, ${end}]`, this.dir, offset);
     }
     return this.recent.read(offset, maxBytes, minOneBatch) ?? readFromSegments(this.segments, offset, end, maxBytes, minOneBatch, memory);
   }
@@ -215,7 +210,7 @@ export class PartitionLog {
   /** The first batch whose max timestamp is at or after `timestamp`, as bytes; null when none. */
   readBatchAtTimestamp(timestamp: number): Promise<Buffer | null> {
     this.assertOpen();
-    return batchAtTimestamp(this.segments, timestamp, this.startOffset);
+    return batchAtTimestamp(this.segments, timestamp, this.start.offset);
   }
 
   /** Largest timestamp in the log and the last offset of the batch carrying it; -1s when empty. */
@@ -232,10 +227,7 @@ export class PartitionLog {
   /** Deletes segments beyond retention.bytes or older than retention.ms; returns how many went. */
   applyRetention(now = Date.now()): number {
     this.assertOpen();
-    const doomed = segmentsBeyondRetention(this.segments, this.config, now);
-    this.dropOldestSegments(doomed);
-    this.producers.expireIdleBefore(now - this.config.producerIdExpirationMs);
-    return doomed;
+    return this.start.applyRetention(this.config, now);
   }
 
   /** DeleteRecords: moves the log start offset up to `offset` (at most the log end) and drops whole segments below it. */
@@ -244,12 +236,10 @@ export class PartitionLog {
     if (!Number.isSafeInteger(offset) || offset < 0 || offset > this.logEndOffset) {
       throw new StorageError('OFFSET_OUT_OF_RANGE', `cannot delete records below ${offset} (log end ${this.logEndOffset})`, this.dir, offset);
     }
-    if (offset <= this.startOffset) return this.startOffset;
-    this.startOffset = offset;
+    if (offset <= this.start.offset) return this.start.offset;
     if (offset === this.nextOffsetToAssign && !this.active.isEmpty) this.roll();
-    this.dropOldestSegments(segmentsWhollyBelow(this.segments, offset));
-    this.saveStartOffset();
-    return this.startOffset;
+    this.start.moveTo(offset);
+    return this.start.offset;
   }
 
   /** Finishes writes, syncs, writes indexes and the recovery point, and marks a clean shutdown. */
@@ -263,7 +253,7 @@ export class PartitionLog {
     await this.durability.sync();
     this.active.sealTimeIndex();
     await this.durability.checkpoint();
-    await this.producers.snapshot(this.logEndOffset);
+    await this.producers.snapshot(this.logEndOffset, this.segmentBases());
     await this.stateFiles.write(join(this.dir, CLEAN_SHUTDOWN_FILE), () => '');
     this.segments.forEach((segment) => segment.close());
   }
@@ -291,6 +281,10 @@ export class PartitionLog {
     this.segments.forEach((segment) => segment.close());
   }
 
+  private segmentBases(): number[] {
+    return this.segments.map((segment) => segment.baseOffset);
+  }
+
   private get active(): Segment {
     return this.segments[this.segments.length - 1];
   }
@@ -303,7 +297,7 @@ export class PartitionLog {
     // segment loses its preallocated tail and is flushed once its queued writes are out; the
     // checkpoint then records that everything below the new segment is safe.
     this.inFlight
-      .track(this.producers.snapshot(this.nextOffsetToAssign))
+      .track(this.producers.snapshot(this.nextOffsetToAssign, this.segmentBases()))
       .catch((error: unknown) => this.logger.warn('writing a producer snapshot failed', { dir: this.dir, error: String(error) }));
     const flushed = this.writer.drained()
       .then(() => previous.trimPreallocated())
@@ -318,26 +312,6 @@ export class PartitionLog {
     } catch (error) {
       this.logger.warn('retention failed', { dir: this.dir, error: String(error) });
     }
-  }
-
-  private dropOldestSegments(count: number): void {
-    if (count <= 0) return;
-    for (const segment of this.segments.splice(0, count)) segment.delete();
-    const firstBase = this.segments[0].baseOffset;
-    if (firstBase > this.startOffset) {
-      this.startOffset = firstBase;
-      this.saveStartOffset();
-    }
-  }
-
-  /** Off the event loop: retention runs on the append path. On a crash before it lands, the loader takes the first segment's base instead. */
-  private saveStartOffset(): void {
-    this.inFlight
-      .track(this.producers.logStartMoved(this.startOffset, this.segments[0].baseOffset))
-      .catch((error: unknown) => this.logger.warn('removing producer snapshots failed', { dir: this.dir, error: String(error) }));
-    this.inFlight
-      .track(this.stateFiles.write(join(this.dir, LOG_START_OFFSET_FILE), () => `${this.startOffset}\n`))
-      .catch((error: unknown) => this.logger.warn('writing the log start offset failed', { dir: this.dir, error: String(error) }));
   }
 
   private written(appends: readonly WrittenAppend[]): void {

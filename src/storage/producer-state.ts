@@ -9,6 +9,9 @@
 //   (after INT32_MAX comes 0); anything else is refused (OUT_OF_ORDER_SEQUENCE_NUMBER);
 // - a producer this partition knows nothing of (new, or its data gone to retention) may start
 //   at any sequence, as Kafka 2.5+ allows.
+// A transactional batch opens the producer's transaction here if none is open; the COMMIT or
+// ABORT marker closes it. The first offset of the oldest open transaction is where the last
+// stable offset stops (read_committed consumers read no further).
 
 import { Attributes, BatchField, baseSequenceAt, producerEpochAt, producerIdAt } from '../records/layout.js';
 
@@ -24,6 +27,16 @@ export interface ProducerBatch {
   /** recordsCount - 1: the batch's sequences run baseSequence .. baseSequence + lastOffsetDelta. */
   readonly lastOffsetDelta: number;
   readonly maxTimestamp: number;
+  /** Part of a transaction (attribute bit 4). */
+  readonly transactional: boolean;
+}
+
+/** A transaction a marker closed: its producer and offsets, from its first batch to the marker. */
+export interface CompletedTxn {
+  readonly producerId: number;
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+  readonly aborted: boolean;
 }
 
 export interface KeptBatch {
@@ -51,7 +64,8 @@ export type SequenceCheck =
   | { readonly kind: 'append' }
   | { readonly kind: 'duplicate'; readonly batch: KeptBatch }
   | { readonly kind: 'stale-epoch'; readonly message: string }
-  | { readonly kind: 'out-of-order'; readonly message: string };
+  | { readonly kind: 'out-of-order'; readonly message: string }
+  | { readonly kind: 'invalid-txn-state'; readonly message: string };
 
 /** The producer fields of the batch header at `pos`; null for a batch without a producer id, or a control batch. */
 export function producerBatchAt(buf: Buffer, pos: number, maxTimestamp: number): ProducerBatch | null {
@@ -63,6 +77,7 @@ export function producerBatchAt(buf: Buffer, pos: number, maxTimestamp: number):
     baseSequence: baseSequenceAt(buf, pos),
     lastOffsetDelta: buf.readInt32BE(pos + BatchField.LAST_OFFSET_DELTA),
     maxTimestamp,
+    transactional: (buf.readInt16BE(pos + BatchField.ATTRIBUTES) & Attributes.TRANSACTIONAL) !== 0,
   };
 }
 
@@ -77,6 +92,8 @@ function inSequence(lastSequence: number, nextSequence: number): boolean {
 
 export class ProducerStates {
   private readonly entries = new Map<number, ProducerEntry>();
+  /** Producers with an open transaction: their first offset. */
+  private readonly ongoing = new Map<number, number>();
 
   get size(): number {
     return this.entries.size;
@@ -101,6 +118,9 @@ export class ProducerStates {
     }
     const where = `producer ${batch.producerId}`;
     if (batch.epoch < entry.epoch) return { kind: 'stale-epoch', message: `epoch ${batch.epoch} of ${where} is older than ${entry.epoch}` };
+    if (!batch.transactional && entry.currentTxnFirstOffset >= 0) {
+      return { kind: 'invalid-txn-state', message: `${where} sent a non-transactional batch inside its open transaction` };
+    }
     if (batch.epoch > entry.epoch) {
       if (batch.baseSequence === 0) return APPEND;
       return { kind: 'out-of-order', message: `${where} starts its new epoch ${batch.epoch} at sequence ${batch.baseSequence}, not 0` };
@@ -121,11 +141,49 @@ export class ProducerStates {
     const lastSequence = lastSequenceOf(batch.baseSequence, batch.lastOffsetDelta);
     entry.batches.push({ firstSequence: batch.baseSequence, lastSequence, firstOffset, lastOffset: firstOffset + batch.lastOffsetDelta, maxTimestamp: batch.maxTimestamp });
     entry.lastTimestamp = batch.maxTimestamp;
+    if (batch.transactional && entry.currentTxnFirstOffset < 0) {
+      entry.currentTxnFirstOffset = firstOffset;
+      this.ongoing.set(batch.producerId, firstOffset);
+    }
+  }
+
+  /** Whether a marker of this epoch may close the producer's transaction (an older epoch is a zombie coordinator's). */
+  acceptsMarker(producerId: number, epoch: number): boolean {
+    const entry = this.entries.get(producerId);
+    return entry === undefined || epoch >= entry.epoch;
+  }
+
+  /** A COMMIT or ABORT marker was appended at `markerOffset`: the transaction it closes, if one was open. */
+  endTransaction(producerId: number, epoch: number, coordinatorEpoch: number, markerOffset: number, aborted: boolean, timestamp: number): CompletedTxn | null {
+    const entry = this.entryFor(producerId);
+    if (entry.epoch !== epoch) {
+      entry.epoch = epoch;
+      entry.batches.length = 0;
+    }
+    entry.coordinatorEpoch = coordinatorEpoch;
+    entry.lastTimestamp = timestamp;
+    const firstOffset = entry.currentTxnFirstOffset;
+    entry.currentTxnFirstOffset = -1;
+    this.ongoing.delete(producerId);
+    return firstOffset < 0 ? null : { producerId, firstOffset, lastOffset: markerOffset, aborted };
+  }
+
+  /** The first offset of the oldest open transaction; null when none is open. */
+  firstUnstableOffset(): number | null {
+    let first: number | null = null;
+    for (const offset of this.ongoing.values()) if (first === null || offset < first) first = offset;
+    return first;
+  }
+
+  /** Open transactions: producer id and first offset (DescribeProducers, ListTransactions' partition view). */
+  openTransactions(): ReadonlyMap<number, number> {
+    return this.ongoing;
   }
 
   /** An entry as a snapshot stores it (the last batch only, as Kafka's does). */
   restore(entry: ProducerEntry): void {
     this.entries.set(entry.producerId, entry);
+    if (entry.currentTxnFirstOffset >= 0) this.ongoing.set(entry.producerId, entry.currentTxnFirstOffset);
   }
 
   /** Forgets producers whose last write is older than `before` (producer.id.expiration.ms); returns how many went. */
@@ -140,24 +198,12 @@ export class ProducerStates {
     return expired;
   }
 
-  /** Forgets producers whose last batch lies below `logStartOffset`: their data is gone (retention, DeleteRecords). */
+  /** Forgets producers whose last batch lies below `logStartOffset` and who have no open transaction: their data is gone (retention, DeleteRecords). */
   removeBelow(logStartOffset: number): void {
     for (const [producerId, entry] of this.entries) {
       const last = entry.batches[entry.batches.length - 1];
-      if (last === undefined || last.lastOffset < logStartOffset) this.entries.delete(producerId);
+      if ((last === undefined || last.lastOffset < logStartOffset) && entry.currentTxnFirstOffset < 0) this.entries.delete(producerId);
     }
-  }
-
-  /** Forgets producers whose last batch lies at or beyond `offset` (a torn tail cut by recovery). */
-  removeFrom(offset: number): void {
-    for (const [producerId, entry] of this.entries) {
-      const last = entry.batches[entry.batches.length - 1];
-      if (last !== undefined && last.lastOffset >= offset) this.entries.delete(producerId);
-    }
-  }
-
-  clear(): void {
-    this.entries.clear();
   }
 
   private entryFor(producerId: number): ProducerEntry {
