@@ -1,12 +1,9 @@
-// Durable state of the group coordinator: committed offsets and group metadata, kept in an
-// internal log (like Kafka's __consumer_offsets) at <dataDir>/__sluice_groups/. Every change is
-// one record batch appended with fdatasync (group commit), so an acknowledged OffsetCommit is
-// there after a crash. Records are keyed; the newest record of a key wins and a null value
-// deletes it. Compaction re-appends the live records and drops everything before them.
+// Durable state of the group coordinator: committed offsets, group metadata, and the offsets
+// transactions committed but have not yet ended (visible once the transaction commits), kept in
+// an internal log (like Kafka's __consumer_offsets) at <dataDir>/__sluice_groups/ (keyed-log.ts:
+// an acknowledged OffsetCommit is there after a crash).
 import { join } from 'node:path';
-import type { HotPath } from '../hotpath/types.js';
-import { decodeRecordBatches, encodeRecordBatch } from '../records/index.js';
-import { PartitionLog, type StorageLogger } from '../storage/index.js';
+import { KeyedLog, type KeyedLogOptions } from './keyed-log.js';
 
 export const GROUP_STORE_DIR = '__sluice_groups';
 
@@ -26,44 +23,34 @@ export interface OffsetCommitEntry {
   readonly offset: CommittedOffset;
 }
 
-type RecordKey = { kind: 'offset'; group: string; topic: string; partition: number } | { kind: 'group'; group: string };
+type RecordKey =
+  | { kind: 'offset'; group: string; topic: string; partition: number }
+  | { kind: 'group'; group: string }
+  | { kind: 'txn-offset'; group: string; producerId: number; topic: string; partition: number };
 
-const COMPACT_WHEN_DEAD_RECORDS = 10_000;
+export type GroupStoreOptions = KeyedLogOptions;
 
-export interface GroupStoreOptions {
-  readonly hotpath?: HotPath;
-  readonly logger?: StorageLogger;
-  /** Superseded records that trigger a compaction. */
-  readonly compactAfterDeadRecords?: number;
-}
+/** Offsets by topic, then partition. */
+type OffsetTable = Map<string, Map<number, CommittedOffset>>;
 
 export class GroupStore {
-  private readonly offsets = new Map<string, Map<string, Map<number, CommittedOffset>>>();
+  private readonly offsets = new Map<string, OffsetTable>();
   private readonly groupMetadata = new Map<string, GroupMetadataRecord>();
-  private deadRecords = 0;
-  private compacting: Promise<void> | null = null;
+  /** Offsets of open transactions, by group then producer id. */
+  private readonly pending = new Map<string, Map<number, OffsetTable>>();
+  private log!: KeyedLog<RecordKey>;
 
-  private constructor(
-    private readonly log: PartitionLog,
-    private readonly hotpath: HotPath | undefined,
-    private readonly compactAfter: number,
-  ) {}
+  private constructor() {}
 
   static async open(dataDir: string, options: GroupStoreOptions = {}): Promise<GroupStore> {
-    const log = await PartitionLog.open(join(dataDir, GROUP_STORE_DIR), {
-      hotpath: options.hotpath,
-      logger: options.logger,
-      config: { flushPolicy: 'fsync', segmentBytes: 64 * 1024 * 1024, retentionMs: -1, retentionBytes: -1, maxMessageBytes: 64 * 1024 * 1024 },
-    });
-    const store = new GroupStore(log, options.hotpath, options.compactAfterDeadRecords ?? COMPACT_WHEN_DEAD_RECORDS);
-    await store.load();
+    const store = new GroupStore();
+    store.log = await KeyedLog.open<RecordKey>(join(dataDir, GROUP_STORE_DIR), (key, value) => store.apply(key, value), () => store.liveRecords(), options);
     return store;
   }
 
   /** Commits offsets of one group; resolves once they are on disk. */
   async commitOffsets(group: string, entries: readonly OffsetCommitEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.append(entries.map((entry) => [{ kind: 'offset', group, topic: entry.topic, partition: entry.partition }, entry.offset]));
+    await this.log.append(entries.map((entry) => [{ kind: 'offset', group, topic: entry.topic, partition: entry.partition }, entry.offset]));
   }
 
   committedOffset(group: string, topic: string, partition: number): CommittedOffset | undefined {
@@ -75,9 +62,37 @@ export class GroupStore {
     return this.offsets.get(group) ?? new Map();
   }
 
-  /** Groups that have committed offsets or stored metadata. */
+  /** Groups that have committed offsets, stored metadata or pending transactional offsets. */
   groups(): string[] {
-    return [...new Set([...this.offsets.keys(), ...this.groupMetadata.keys()])];
+    return [...new Set([...this.offsets.keys(), ...this.groupMetadata.keys(), ...this.pending.keys()])];
+  }
+
+  /** TxnOffsetCommit: offsets a transaction commits, invisible until it commits; resolves once on disk. */
+  async stageTransactionalOffsets(group: string, producerId: number, entries: readonly OffsetCommitEntry[]): Promise<void> {
+    await this.log.append(entries.map((entry) => [{ kind: 'txn-offset', group, producerId, topic: entry.topic, partition: entry.partition }, entry.offset]));
+  }
+
+  /** Whether a transaction has offsets of this partition waiting (OffsetFetch with requireStable). */
+  hasPendingOffset(group: string, topic: string, partition: number): boolean {
+    for (const table of this.pending.get(group)?.values() ?? []) if (table.get(topic)?.has(partition) === true) return true;
+    return false;
+  }
+
+  /** The producer's transaction ended: its staged offsets become committed offsets (commit) or go (abort), in one durable batch. */
+  async endTransaction(group: string, producerId: number, commit: boolean): Promise<void> {
+    const changes: Array<readonly [RecordKey, unknown]> = [];
+    for (const [topic, partitions] of this.pending.get(group)?.get(producerId) ?? []) {
+      for (const [partition, offset] of partitions) {
+        changes.push([{ kind: 'txn-offset', group, producerId, topic, partition }, null]);
+        if (commit) changes.push([{ kind: 'offset', group, topic, partition }, offset]);
+      }
+    }
+    await this.log.append(changes);
+  }
+
+  /** Groups with staged offsets of this producer (what a transaction recovered after a crash must finish). */
+  groupsWithPendingOffsets(producerId: number): string[] {
+    return [...this.pending].filter(([, byProducer]) => byProducer.has(producerId)).map(([group]) => group);
   }
 
   /** Removes committed offsets: of the given partitions, of a whole topic (partitions omitted). */
@@ -85,7 +100,7 @@ export class GroupStore {
     const committed = this.offsets.get(group)?.get(topic);
     if (committed === undefined) return;
     const doomed = partitions ?? [...committed.keys()];
-    await this.append(doomed.filter((p) => committed.has(p)).map((partition) => [{ kind: 'offset', group, topic, partition }, null]));
+    await this.log.append(doomed.filter((p) => committed.has(p)).map((partition) => [{ kind: 'offset', group, topic, partition }, null]));
   }
 
   /** Drops every group's commits for a deleted topic. */
@@ -94,7 +109,7 @@ export class GroupStore {
     for (const [group, topics] of this.offsets) {
       for (const partition of topics.get(topic)?.keys() ?? []) tombstones.push([{ kind: 'offset', group, topic, partition }, null]);
     }
-    await this.append(tombstones);
+    await this.log.append(tombstones);
   }
 
   groupRecord(group: string): GroupMetadataRecord | undefined {
@@ -103,7 +118,7 @@ export class GroupStore {
 
   /** Stores (or with null, removes) a group's metadata. */
   async saveGroup(group: string, record: GroupMetadataRecord | null): Promise<void> {
-    await this.append([[{ kind: 'group', group }, record]]);
+    await this.log.append([[{ kind: 'group', group }, record]]);
   }
 
   /** Removes a group: its metadata and all its committed offsets. */
@@ -113,91 +128,68 @@ export class GroupStore {
       for (const partition of partitions.keys()) tombstones.push([{ kind: 'offset', group, topic, partition }, null]);
     }
     if (this.groupMetadata.has(group)) tombstones.push([{ kind: 'group', group }, null]);
-    await this.append(tombstones);
+    await this.log.append(tombstones);
   }
 
   /** Records in the internal log (compaction keeps this near the number of live keys). */
   get logRecords(): number {
-    return this.log.logEndOffset - this.log.logStartOffset;
+    return this.log.records;
   }
 
   async close(): Promise<void> {
-    await this.compacting;
     await this.log.close();
   }
 
-  /**
-   * Applies the changes in memory at once (so the state always matches the order of the log)
-   * and resolves when the batch holding them is on disk.
-   */
-  private async append(changes: ReadonlyArray<readonly [RecordKey, unknown]>): Promise<void> {
-    if (changes.length === 0) return;
-    for (const [key, value] of changes) this.apply(key, value);
-    const written = this.log.append(this.encode(changes), { sync: true });
-    if (this.deadRecords >= this.compactAfter && this.compacting === null) {
-      this.compacting = this.compact().finally(() => {
-        this.compacting = null;
-      });
-    }
-    await written;
-  }
-
-  private encode(changes: ReadonlyArray<readonly [RecordKey, unknown]>): Buffer {
-    return encodeRecordBatch(
-      changes.map(([key, value]) => ({ key: JSON.stringify(key), value: value === null ? null : JSON.stringify(value) })),
-      {},
-      this.hotpath,
-    );
-  }
-
-  private async load(): Promise<void> {
-    let offset = this.log.logStartOffset;
-    while (offset < this.log.logEndOffset) {
-      const bytes = await this.log.read(offset, 4 * 1024 * 1024);
-      for (const batch of decodeRecordBatches(bytes, { hotpath: this.hotpath })) {
-        for (const record of batch.records) {
-          if (record.offset < offset || record.key === null) continue;
-          this.apply(JSON.parse(record.key.toString('utf8')) as RecordKey, record.value === null ? null : JSON.parse(record.value.toString('utf8')));
-        }
-        offset = batch.baseOffset + batch.lastOffsetDelta + 1;
+  /** Applies one change in memory; true when it replaced a live record. */
+  private apply(key: RecordKey, value: unknown): boolean {
+    switch (key.kind) {
+      case 'group': {
+        const replaced = this.groupMetadata.has(key.group);
+        if (value === null) this.groupMetadata.delete(key.group);
+        else this.groupMetadata.set(key.group, value as GroupMetadataRecord);
+        return replaced;
+      }
+      case 'offset':
+        return setOffset(this.offsets, key.group, key.topic, key.partition, value as CommittedOffset | null);
+      case 'txn-offset': {
+        const byProducer = this.pending.get(key.group) ?? new Map<number, OffsetTable>();
+        this.pending.set(key.group, byProducer);
+        const replaced = setOffset(byProducer, key.producerId, key.topic, key.partition, value as CommittedOffset | null);
+        if (byProducer.size === 0) this.pending.delete(key.group);
+        return replaced;
       }
     }
   }
 
-  private apply(key: RecordKey, value: unknown): void {
-    if (key.kind === 'group') {
-      if (this.groupMetadata.has(key.group)) this.deadRecords++;
-      if (value === null) this.groupMetadata.delete(key.group);
-      else this.groupMetadata.set(key.group, value as GroupMetadataRecord);
-      return;
-    }
-    const topics = this.offsets.get(key.group) ?? new Map<string, Map<number, CommittedOffset>>();
-    const partitions = topics.get(key.topic) ?? new Map<number, CommittedOffset>();
-    if (partitions.has(key.partition)) this.deadRecords++;
-    if (value === null) partitions.delete(key.partition);
-    else partitions.set(key.partition, value as CommittedOffset);
-    if (partitions.size > 0) topics.set(key.topic, partitions);
-    else topics.delete(key.topic);
-    if (topics.size > 0) this.offsets.set(key.group, topics);
-    else this.offsets.delete(key.group);
-  }
-
-  /**
-   * Re-appends every live record, then drops everything before them. The live records are
-   * taken and their appends started without yielding, so no other change can slip in between.
-   */
-  private async compact(): Promise<void> {
-    const live: Array<[RecordKey, unknown]> = [];
+  private liveRecords(): Array<readonly [RecordKey, unknown]> {
+    const live: Array<readonly [RecordKey, unknown]> = [];
     for (const [group, record] of this.groupMetadata) live.push([{ kind: 'group', group }, record]);
     for (const [group, topics] of this.offsets) {
       for (const [topic, partitions] of topics) {
         for (const [partition, committed] of partitions) live.push([{ kind: 'offset', group, topic, partition }, committed]);
       }
     }
-    this.deadRecords = 0;
-    const appends: Array<ReturnType<PartitionLog['append']>> = [];
-    for (let i = 0; i < live.length; i += 1000) appends.push(this.log.append(this.encode(live.slice(i, i + 1000)), { sync: true }));
-    const results = await Promise.all(appends);
-    if (results.length > 0) this.log.deleteRecordsBefore(results[0].baseOffset);
+    for (const [group, byProducer] of this.pending) {
+      for (const [producerId, topics] of byProducer) {
+        for (const [topic, partitions] of topics) {
+          for (const [partition, staged] of partitions) live.push([{ kind: 'txn-offset', group, producerId, topic, partition }, staged]);
+        }
+      }
+    }
+    return live;
   }
+}
+
+/** Sets (or with null, removes) one offset in a two-level table under `owner`, dropping emptied levels; true when it replaced one. */
+function setOffset<O>(tables: Map<O, OffsetTable>, owner: O, topic: string, partition: number, value: CommittedOffset | null): boolean {
+  const topics = tables.get(owner) ?? new Map<string, Map<number, CommittedOffset>>();
+  const partitions = topics.get(topic) ?? new Map<number, CommittedOffset>();
+  const replaced = partitions.has(partition);
+  if (value === null) partitions.delete(partition);
+  else partitions.set(partition, value);
+  if (partitions.size > 0) topics.set(topic, partitions);
+  else topics.delete(topic);
+  if (topics.size > 0) tables.set(owner, topics);
+  else tables.delete(owner);
+  return replaced;
 }

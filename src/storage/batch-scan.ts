@@ -92,6 +92,19 @@ export function wholeBatchesLength(buf: Buffer): number {
   return at;
 }
 
+/** The whole batches at the start of buf that begin below `offset`: their length, and the offset after the last of them (-1 when none). */
+export function batchesBelow(buf: Buffer, offset: number): { length: number; nextOffset: number } {
+  let at = 0;
+  let nextOffset = -1;
+  while (at + BATCH_HEADER_BYTES <= buf.length && baseOffsetAt(buf, at) < offset) {
+    const size = batchSizeAt(buf, at);
+    if (at + size > buf.length) break;
+    nextOffset = baseOffsetAt(buf, at) + buf.readInt32BE(at + BatchField.LAST_OFFSET_DELTA) + 1;
+    at += size;
+  }
+  return { length: at, nextOffset };
+}
+
 /**
  * In a window read from file position `start`: a view of whole batches from the one holding
  * `offset`, up to maxBytes; null when the window reaches `end` without it; undefined when the

@@ -11,6 +11,7 @@ import type { AbortedTxn } from './aborted-transactions.js';
 import { StateFiles } from './checkpoint.js';
 import { resolveLogConfig, type LogConfig } from './config.js';
 import { StorageError } from './errors.js';
+import { batchesBelow } from './batch-scan.js';
 import { CLEAN_SHUTDOWN_FILE } from './file-names.js';
 import { LogDurability } from './log-durability.js';
 import { consoleLogger, loadLog, type LoadedLog, type StorageLogger } from './log-loader.js';
@@ -205,6 +206,18 @@ export class PartitionLog {
       throw new StorageError('OFFSET_OUT_OF_RANGE', `offset outside [${this.start.offset}, ${end}]`, this.dir, offset);
     }
     return this.recent.read(offset, maxBytes, minOneBatch) ?? readFromSegments(this.segments, offset, end, maxBytes, minOneBatch, memory);
+  }
+
+  /**
+   * read(), for a read_committed reader: only batches below the last stable offset, and the
+   * aborted transactions among them. A read at the last stable offset is empty.
+   */
+  async readCommitted(offset: number, maxBytes: number, minOneBatch = true, memory: ReadMemory = freshMemory): Promise<{ records: Buffer; aborted: AbortedTxn[] }> {
+    const stable = this.lastStableOffset;
+    const bytes = await this.read(offset, maxBytes, minOneBatch, memory);
+    const { length, nextOffset } = batchesBelow(bytes, stable);
+    const records = bytes.subarray(0, length);
+    return { records, aborted: length === 0 ? [] : this.producers.abortedIn(offset, nextOffset) };
   }
 
   /** The first batch whose max timestamp is at or after `timestamp`, as bytes; null when none. */

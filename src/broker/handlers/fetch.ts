@@ -1,8 +1,9 @@
 // Fetch: file bytes straight into the response, never re-encoded. Topics are named (v4-12) or
 // identified by topic id (v13+). Long poll: when fewer than min_bytes are there, wait for an
 // append to any fetched partition or for max_wait_ms, then read again. No fetch sessions: the
-// session id is always 0, so clients send full fetches. Without transactions the last stable
-// offset is the high watermark and no transaction was aborted.
+// session id is always 0, so clients send full fetches. A read_committed fetch (isolation level
+// 1) gets only batches below the last stable offset, with the aborted transactions among them,
+// which the client skips.
 import { EMPTY_BYTES, ErrorCode, type ApiKey } from '../../protocol/index.js';
 import {
   defaultFetchResponse,
@@ -19,6 +20,9 @@ import type { Handler, RequestContext } from '../request-context.js';
 import type { Topic } from '../topic-registry.js';
 import { waitForAppend } from '../append-waiter.js';
 import { LEADER_EPOCH } from './metadata.js';
+
+/** FetchRequest.isolationLevel: 0 read_uncommitted, 1 read_committed. */
+export const READ_COMMITTED = 1;
 
 /** Longest long poll we honour, whatever the client asks. */
 const MAX_WAIT_CAP_MS = 30_000;
@@ -90,6 +94,11 @@ async function readPartition(
   if (epochError !== ErrorCode.NONE) return { ...describeLog(wanted.partition, log), errorCode: epochError };
   try {
     const maxBytes = Math.min(wanted.partitionMaxBytes, budget);
+    if (request.isolationLevel === READ_COMMITTED) {
+      const { records, aborted } = await log.readCommitted(wanted.fetchOffset, maxBytes, firstData, context.broker.fetchMemory);
+      const abortedTransactions = aborted.map(({ producerId, firstOffset }) => ({ producerId, firstOffset }));
+      return { ...describeLog(wanted.partition, log), records, abortedTransactions };
+    }
     const records = await log.read(wanted.fetchOffset, maxBytes, firstData, context.broker.fetchMemory);
     return { ...describeLog(wanted.partition, log), records };
   } catch (error) {
@@ -104,12 +113,11 @@ function leaderEpochError(currentLeaderEpoch: number): number {
 }
 
 function describeLog(partitionIndex: number, log: PartitionLog): PartitionData {
-  const highWatermark = log.logEndOffset;
   return {
     ...defaultPartitionData(),
     partitionIndex,
-    highWatermark,
-    lastStableOffset: highWatermark,
+    highWatermark: log.logEndOffset,
+    lastStableOffset: log.lastStableOffset,
     logStartOffset: log.logStartOffset,
     // Kafka sends null for read_uncommitted; an empty list reads the same to every client.
     abortedTransactions: [],

@@ -1,5 +1,5 @@
-// ListOffsets: -1 latest (the high watermark; also the last stable offset, as there are no
-// transactions), -2 earliest (the log start offset), -3 the record with the largest timestamp
+// ListOffsets: -1 latest (the high watermark, or the last stable offset for a read_committed
+// request: isolation level 1), -2 earliest (the log start offset), -3 the record with the largest timestamp
 // (v7+), and a timestamp >= 0: the first record at or after it. The last two find their batch
 // through the segments' timestamps and time index, then the record inside that one batch by
 // decoding it (the only decode on the broker), as Kafka 3.8+ does (KAFKA-16310).
@@ -14,6 +14,7 @@ import { decodeRecordBatches } from '../../records/index.js';
 import type { PartitionLog } from '../../storage/index.js';
 import { errorCodeOf } from '../error-codes.js';
 import type { Handler } from '../request-context.js';
+import { READ_COMMITTED } from './fetch.js';
 import { LEADER_EPOCH } from './metadata.js';
 
 const LATEST = -1;
@@ -27,28 +28,28 @@ export const listOffsetsHandler: Handler<typeof ApiKey.ListOffsets> = async (req
   const topics = await Promise.all(
     request.topics.map(async (topic) => {
       const found = registry.get(topic.name);
-      const partitions = await Promise.all(topic.partitions.map((partition) => answer(partition, found?.logs[partition.partitionIndex])));
+      const partitions = await Promise.all(topic.partitions.map((partition) => answer(partition, found?.logs[partition.partitionIndex], request.isolationLevel === READ_COMMITTED)));
       return { name: topic.name, partitions };
     }),
   );
   return { ...defaultListOffsetsResponse(), topics };
 };
 
-async function answer(partition: ListOffsetsPartition, log: PartitionLog | undefined): Promise<ListOffsetsPartitionResponse> {
+async function answer(partition: ListOffsetsPartition, log: PartitionLog | undefined, readCommitted: boolean): Promise<ListOffsetsPartitionResponse> {
   const base = { ...defaultListOffsetsPartitionResponse(), partitionIndex: partition.partitionIndex };
   if (log === undefined) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
   try {
-    const found = await lookUp(log, partition.timestamp);
+    const found = await lookUp(log, partition.timestamp, readCommitted);
     return { ...base, ...found, leaderEpoch: found.offset >= 0 ? LEADER_EPOCH : -1 };
   } catch (error) {
     return { ...base, errorCode: errorCodeOf(error) };
   }
 }
 
-async function lookUp(log: PartitionLog, timestamp: number): Promise<{ offset: number; timestamp: number }> {
+async function lookUp(log: PartitionLog, timestamp: number, readCommitted: boolean): Promise<{ offset: number; timestamp: number }> {
   switch (timestamp) {
     case LATEST:
-      return { offset: log.logEndOffset, timestamp: -1 };
+      return { offset: readCommitted ? log.lastStableOffset : log.logEndOffset, timestamp: -1 };
     case EARLIEST:
     case EARLIEST_LOCAL:
       return { offset: log.logStartOffset, timestamp: -1 };
