@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import { GroupCoordinator } from '../group/coordinator.js';
 import { GroupStore } from '../group/group-store.js';
 import { ProducerIdAllocator } from '../group/producer-ids.js';
+import { TransactionCoordinator } from '../group/txn-coordinator.js';
 import { DEFAULT_COORDINATOR_SETTINGS, type CoordinatorSettings } from '../group/settings.js';
 import { backend, describeBackend, type BackendName } from '../hotpath/index.js';
 import { ReadBufferPool, type StorageLogger } from '../storage/index.js';
@@ -16,6 +17,7 @@ import type { BrokerState } from './request-context.js';
 import { createDispatch } from './router.js';
 import { BrokerServer } from './server.js';
 import { TopicRegistry } from './topic-registry.js';
+import { transactionEnds } from './transaction-ends.js';
 
 /** How often retention runs over every log (log.retention.check.interval.ms). */
 const RETENTION_CHECK_MS = 5 * 60 * 1000;
@@ -60,10 +62,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   // Fetch reads borrow their memory and give it back once the socket has taken the response.
   const fetchMemory = new ReadBufferPool(FETCH_READ_POOL_BYTES);
   const producerIds = ProducerIdAllocator.open(config.dataDir);
-  const state: BrokerState = { config, registry, groups, producerIds, clusterId, advertised, logger, stopping: stopping.signal, fetchMemory };
+  // Opened after the logs and groups: it finishes transactions a crash left half-way through their markers.
+  const transactions = await TransactionCoordinator.open(config.dataDir, producerIds, transactionEnds(registry, () => groups), logger.child({ component: 'transactions' }), storageLogger(logger));
+  const state: BrokerState = { config, registry, groups, producerIds, transactions, clusterId, advertised, logger, stopping: stopping.signal, fetchMemory };
   const giveBack = (pieces: readonly Buffer[]): void => pieces.forEach((piece) => fetchMemory.giveBack(piece));
   const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger, giveBack);
   const port = await listenOrClose(server, config, async () => {
+    await transactions.close();
     await groups.close();
     await registry.close();
   });
@@ -79,6 +84,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
       // Parked JoinGroup/SyncGroup requests are answered first, so connections can drain.
       groups.shutdown();
       await server.close();
+      await transactions.close();
       await groups.close();
       await registry.close();
       if (ownsDataDir) rmSync(config.dataDir, { recursive: true, force: true });

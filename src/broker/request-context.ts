@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ProducerIdAllocator } from '../group/producer-ids.js';
+import type { TransactionCoordinator } from '../group/txn-coordinator.js';
 import type { ApiKey, ApiMessages } from '../protocol/index.js';
 import type { BrokerConfig } from './config.js';
 import type { ConnectionContext } from './connection.js';
@@ -17,6 +18,8 @@ export interface BrokerState {
   readonly groups: GroupCoordinator;
   /** Ids for idempotent producers (InitProducerId). */
   readonly producerIds: ProducerIdAllocator;
+  /** Transactional ids, their producers and open transactions. */
+  readonly transactions: TransactionCoordinator;
   readonly clusterId: string;
   /** Host and port clients are told to connect to. */
   readonly advertised: { readonly host: string; readonly port: number };

@@ -15,6 +15,7 @@ import {
   committedOffsetOf,
   fetchedOffsetOf,
   partitionCommitRefusal,
+  txnCommitRefusal,
   type CommitIdentity,
   type CommitResult,
   type FetchedOffset,
@@ -130,16 +131,7 @@ export class GroupCoordinator {
     group ??= this.create(groupId);
     const member = group.get(who.memberId);
     if (member !== undefined && who.generationId >= 0) this.rebalancer.scheduleSessionExpiry(group, member);
-    const now = Date.now();
-    const entries: OffsetCommitEntry[] = [];
-    const results = topics.map((topic) => ({
-      topic: topic.topic,
-      partitions: topic.partitions.map((commit) => {
-        const errorCode = partitionCommitRefusal(commit, partitionExists(topic.topic, commit.partition));
-        if (errorCode === ErrorCode.NONE) entries.push({ topic: topic.topic, partition: commit.partition, offset: committedOffsetOf(commit, now) });
-        return { partition: commit.partition, errorCode };
-      }),
-    }));
+    const { results, entries } = acceptedCommits(topics, partitionExists, Date.now());
     try {
       await this.store.commitOffsets(groupId, entries);
     } catch (error) {
@@ -149,6 +141,29 @@ export class GroupCoordinator {
       this.forgetIfUnused(group);
     }
     return results;
+  }
+
+  /**
+   * TxnOffsetCommit: offsets staged for the producer's open transaction, visible once it commits.
+   * A member and generation are checked when given (v3+), as Kafka does.
+   */
+  async stageTransactionalOffsets(groupId: string, producerId: number, who: CommitIdentity, topics: readonly TopicCommit[], partitionExists: PartitionExists): Promise<CommitResult[]> {
+    const group = this.groups.get(groupId) ?? this.create(groupId);
+    const refusal = txnCommitRefusal(group, who);
+    if (refusal !== ErrorCode.NONE) return everyPartition(topics, refusal);
+    const { results, entries } = acceptedCommits(topics, partitionExists, Date.now());
+    await this.store.stageTransactionalOffsets(groupId, producerId, entries);
+    return results;
+  }
+
+  /** The producer's transaction ended: its staged offsets in the group become committed (commit) or go (abort). */
+  endTransaction(groupId: string, producerId: number, commit: boolean): Promise<void> {
+    return this.store.endTransaction(groupId, producerId, commit);
+  }
+
+  /** Whether a transaction has offsets of this partition staged (OffsetFetch with requireStable). */
+  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    return this.store.hasPendingOffset(groupId, topic, partition);
   }
 
   /** Committed offsets of the asked partitions, or (topics null) of every partition the group committed. */
@@ -275,4 +290,18 @@ export class GroupCoordinator {
 
 function everyPartition(topics: readonly TopicCommit[], errorCode: number): CommitResult[] {
   return topics.map((topic) => ({ topic: topic.topic, partitions: topic.partitions.map((commit) => ({ partition: commit.partition, errorCode })) }));
+}
+
+/** Each partition's answer to a commit, and the offsets of those accepted. */
+function acceptedCommits(topics: readonly TopicCommit[], partitionExists: PartitionExists, now: number): { results: CommitResult[]; entries: OffsetCommitEntry[] } {
+  const entries: OffsetCommitEntry[] = [];
+  const results = topics.map((topic) => ({
+    topic: topic.topic,
+    partitions: topic.partitions.map((commit) => {
+      const errorCode = partitionCommitRefusal(commit, partitionExists(topic.topic, commit.partition));
+      if (errorCode === ErrorCode.NONE) entries.push({ topic: topic.topic, partition: commit.partition, offset: committedOffsetOf(commit, now) });
+      return { partition: commit.partition, errorCode };
+    }),
+  }));
+  return { results, entries };
 }

@@ -62,6 +62,15 @@ export function commitRefusal(group: Group | undefined, who: CommitIdentity): nu
   return ErrorCode.NONE;
 }
 
+/** Kafka's checks of a TxnOffsetCommit (doTxnCommitOffsets): a member and generation only when given. */
+export function txnCommitRefusal(group: Group, who: CommitIdentity): number {
+  if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  if (group.isStaticMemberFenced(who.memberId, who.groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
+  if (who.memberId !== '' && !group.has(who.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
+  if (who.generationId >= 0 && who.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+  return ErrorCode.NONE;
+}
+
 /** A partition's own reason to refuse its commit, or NONE. */
 export function partitionCommitRefusal(commit: PartitionCommit, partitionExists: boolean): number {
   if (!partitionExists) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;

@@ -41,11 +41,15 @@ export const offsetCommitHandler: Handler<typeof ApiKey.OffsetCommit> = async (r
 
 /**
  * v1 asks for listed partitions; v2-7 may ask for every committed one (null topics) and have a
- * top-level error; v8+ ask for several groups at once. require_stable (v7+) needs no waiting:
- * there are no transactional commits to wait for.
+ * top-level error; v8+ ask for several groups at once. With require_stable (v7+), a partition
+ * whose offset an open transaction is committing answers UNSTABLE_OFFSET_COMMIT (retriable),
+ * as Kafka does, until the transaction ends.
  */
 export const offsetFetchHandler: Handler<typeof ApiKey.OffsetFetch> = (request, context) => {
   const { groups } = context.broker;
+  const requireStable = context.apiVersion >= 7 && request.requireStable;
+  const partitionFields = (groupId: string, topic: string) => (offset: FetchedOffset) =>
+    requireStable && groups.hasPendingOffset(groupId, topic, offset.partition) ? unstableFields(offset.partition) : committedFields(offset);
   const asked = (topics: ReadonlyArray<{ name: string; partitionIndexes: number[] }> | null) =>
     topics === null ? null : topics.map((topic) => ({ topic: topic.name, partitions: topic.partitionIndexes }));
   if (context.apiVersion >= 8) {
@@ -56,7 +60,7 @@ export const offsetFetchHandler: Handler<typeof ApiKey.OffsetFetch> = (request, 
         groupId: group.groupId,
         topics: groups.fetchOffsets(group.groupId, asked(group.topics)).map(({ topic, partitions }) => ({
           name: topic,
-          partitions: partitions.map((offset) => ({ ...defaultOffsetFetchResponsePartitions(), ...partitionFields(offset) })),
+          partitions: partitions.map((offset) => ({ ...defaultOffsetFetchResponsePartitions(), ...partitionFields(group.groupId, topic)(offset) })),
         })),
       })),
     };
@@ -64,13 +68,19 @@ export const offsetFetchHandler: Handler<typeof ApiKey.OffsetFetch> = (request, 
   // v1 cannot say "all topics"; a null there would not have decoded.
   const topics: OffsetFetchResponseTopic[] = groups.fetchOffsets(request.groupId, asked(request.topics)).map(({ topic, partitions }) => ({
     name: topic,
-    partitions: partitions.map((offset) => ({ ...defaultOffsetFetchResponsePartition(), ...partitionFields(offset) })),
+    partitions: partitions.map((offset) => ({ ...defaultOffsetFetchResponsePartition(), ...partitionFields(request.groupId, topic)(offset) })),
   }));
   return { ...defaultOffsetFetchResponse(), topics, errorCode: ErrorCode.NONE };
 };
 
-function partitionFields(offset: FetchedOffset): { partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; metadata: string; errorCode: number } {
+type PartitionFields = { partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; metadata: string; errorCode: number };
+
+function committedFields(offset: FetchedOffset): PartitionFields {
   return { partitionIndex: offset.partition, committedOffset: offset.offset, committedLeaderEpoch: offset.leaderEpoch, metadata: offset.metadata, errorCode: ErrorCode.NONE };
+}
+
+function unstableFields(partition: number): PartitionFields {
+  return { partitionIndex: partition, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
 }
 
 export const offsetDeleteHandler: Handler<typeof ApiKey.OffsetDelete> = async (request, context) => {

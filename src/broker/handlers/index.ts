@@ -13,6 +13,7 @@ import { metadataHandler } from './metadata.js';
 import { createPartitionsHandler, deleteRecordsHandler } from './partition-admin.js';
 import { produceHandler } from './produce.js';
 import { initProducerIdHandler } from './producer-id.js';
+import { addOffsetsToTxnHandler, addPartitionsToTxnHandler, endTxnHandler, txnOffsetCommitHandler } from './transactions.js';
 import { createTopicsHandler, deleteTopicsHandler } from './topic-admin.js';
 
 export function createHandlerTable(): HandlerTable {
@@ -21,6 +22,10 @@ export function createHandlerTable(): HandlerTable {
     [ApiKey.Metadata]: metadataHandler,
     [ApiKey.Produce]: produceHandler,
     [ApiKey.InitProducerId]: initProducerIdHandler,
+    [ApiKey.AddPartitionsToTxn]: addPartitionsToTxnHandler,
+    [ApiKey.AddOffsetsToTxn]: addOffsetsToTxnHandler,
+    [ApiKey.EndTxn]: endTxnHandler,
+    [ApiKey.TxnOffsetCommit]: txnOffsetCommitHandler,
     [ApiKey.Fetch]: fetchHandler,
     [ApiKey.ListOffsets]: listOffsetsHandler,
     [ApiKey.CreateTopics]: createTopicsHandler,

@@ -8,6 +8,8 @@ import { TopicRegistry } from '../../../src/broker/topic-registry.js';
 import { GroupCoordinator } from '../../../src/group/coordinator.js';
 import { GroupStore } from '../../../src/group/group-store.js';
 import { ProducerIdAllocator } from '../../../src/group/producer-ids.js';
+import { TransactionCoordinator } from '../../../src/group/txn-coordinator.js';
+import { transactionEnds } from '../../../src/broker/transaction-ends.js';
 import { DEFAULT_COORDINATOR_SETTINGS } from '../../../src/group/settings.js';
 import { ReadBufferPool } from '../../../src/storage/index.js';
 import { decodeResponseFrame, encodeResponseFrame, type ApiKey, type ApiMessages } from '../../../src/protocol/index.js';
@@ -29,6 +31,7 @@ export interface TestBroker {
   context(apiVersion: number): RequestContext;
   /** The memory Fetch reads borrow (what the connection gives back after writing, in a real broker). */
   readonly fetchMemory: ReadBufferPool;
+  transactions: TransactionCoordinator;
   /** Closes the registry and opens it again from disk, as a restart would. */
   reopen(): Promise<void>;
   /** Closes the registry and removes the data directory. */
@@ -44,30 +47,36 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
   const openGroups = async () => GroupCoordinator.load(await GroupStore.open(config.dataDir, { hotpath: jsHotPath, logger: quietStorage }), DEFAULT_COORDINATOR_SETTINGS, logger);
   const fetchMemory = new ReadBufferPool(32 * 1024 * 1024);
   const producerIds = ProducerIdAllocator.open(config.dataDir);
+  const openTransactions = () => TransactionCoordinator.open(config.dataDir, producerIds, transactionEnds(broker.registry, () => broker.groups), logger);
   const broker: TestBroker = {
     config,
     fetchMemory,
     dataDir: config.dataDir,
     registry: await openRegistry(),
     groups: await openGroups(),
+    transactions: undefined as unknown as TransactionCoordinator,
     context: (apiVersion) => ({
       apiVersion,
       clientId: 'handler-test',
       connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 50000 },
-      broker: { config, registry: broker.registry, groups: broker.groups, producerIds, clusterId: TEST_CLUSTER_ID, advertised: ADVERTISED, logger, stopping, fetchMemory },
+      broker: { config, registry: broker.registry, groups: broker.groups, producerIds, transactions: broker.transactions, clusterId: TEST_CLUSTER_ID, advertised: ADVERTISED, logger, stopping, fetchMemory },
     }),
     reopen: async () => {
+      await broker.transactions.close();
       await broker.groups.close();
       await broker.registry.close();
       broker.registry = await openRegistry();
       broker.groups = await openGroups();
+      broker.transactions = await openTransactions();
     },
     close: async () => {
+      await broker.transactions.close();
       await broker.groups.close();
       await broker.registry.close();
       temp.cleanup();
     },
   };
+  broker.transactions = await openTransactions();
   return broker;
 }
 
