@@ -1,6 +1,6 @@
 // What every client-side command shares: where the brokers are.
 import type { Command } from 'commander';
-import type { Client } from '../client/index.js';
+import type { Admin, Client } from '../client/index.js';
 
 export interface BrokerFlag {
   brokers?: string;
@@ -24,4 +24,14 @@ export function integerFlag(name: string, value: string | undefined): number | u
   if (value === undefined) return undefined;
   if (!/^-?\d+$/.test(value)) throw new Error(`--${name} must be an integer, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** Runs `work` with an admin client for the flags' brokers, closed afterwards. */
+export async function withAdmin<T>(flags: BrokerFlag, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const client = await clientFor(flags, 'sluice-cli-admin');
+  try {
+    return await work(client.admin());
+  } finally {
+    await client.close();
+  }
 }

@@ -3,7 +3,7 @@
 // the committed offset, the log end offset and the lag between them.
 import type { Command } from 'commander';
 import type { Admin, CommittedOffset, GroupDescription, ResetTarget, TopicPartition } from '../client/index.js';
-import { clientFor, integerFlag, withBrokersOption, type BrokerFlag } from './client-options.js';
+import { integerFlag, withAdmin, withBrokersOption, type BrokerFlag } from './client-options.js';
 import { table } from './table.js';
 
 interface ResetFlags extends BrokerFlag {
@@ -90,13 +90,4 @@ function parseTarget(to: string): ResetTarget {
   const offset = integerFlag('to', to);
   if (offset === undefined || offset < 0) throw new Error(`--to must be earliest, latest or an offset, got ${JSON.stringify(to)}`);
   return offset;
-}
-
-async function withAdmin<T>(flags: BrokerFlag, work: (admin: Admin) => Promise<T>): Promise<T> {
-  const client = await clientFor(flags, 'sluice-cli-admin');
-  try {
-    return await work(client.admin());
-  } finally {
-    await client.close();
-  }
 }

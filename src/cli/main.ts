@@ -6,6 +6,7 @@ import { registerConsumeCommand } from './consume-command.js';
 import { registerGroupsCommand } from './groups-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerTopicsCommand } from './topics-command.js';
+import { registerTransactionsCommands } from './transactions-command.js';
 import { VERSION } from './version.js';
 
 const program = new Command('sluice').description('a Kafka-compatible message broker for Node').version(VERSION);
@@ -14,6 +15,7 @@ registerProduceCommand(program);
 registerConsumeCommand(program);
 registerTopicsCommand(program);
 registerGroupsCommand(program);
+registerTransactionsCommands(program);
 registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -12,6 +12,7 @@ import {
   type GroupListing,
   type ResetTarget,
 } from './admin-groups.js';
+import { describeProducers, describeTransactions, listTransactions, type ActiveProducer, type TransactionDescription, type TransactionListing } from './admin-transactions.js';
 import type { Cluster } from './cluster.js';
 import type { CommittedOffset, TopicPartitionOffset } from './group-commit.js';
 import { KafkaClientError, throwIfError } from './errors.js';
@@ -228,6 +229,21 @@ export class Admin {
   /** Moves a group's offsets for every partition of a topic; refused (NON_EMPTY_GROUP) while it has members. */
   resetOffsets(groupId: string, topic: string, to: ResetTarget): Promise<TopicPartitionOffset[]> {
     return resetGroupOffsets(this.cluster, groupId, topic, to);
+  }
+
+  /** The producers each partition of a topic knows: ids, epochs, last sequences, open transactions. */
+  describeProducers(topic: string, partitions?: readonly number[]): Promise<ActiveProducer[]> {
+    return describeProducers(this.cluster, topic, partitions);
+  }
+
+  /** Every transactional id with its producer id and state. */
+  listTransactions(): Promise<TransactionListing[]> {
+    return listTransactions(this.cluster);
+  }
+
+  /** Each transactional id's producer, timeout, state and open transaction's partitions. */
+  describeTransactions(transactionalIds: readonly string[]): Promise<TransactionDescription[]> {
+    return describeTransactions(this.cluster, transactionalIds);
   }
 
   async close(): Promise<void> {

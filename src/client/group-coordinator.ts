@@ -1,5 +1,5 @@
-// The way to a group's coordinator: FindCoordinator (key type 0 = group) on any broker, then the
-// connection to the node it names. Group requests go there; an answer that says the coordinator
+// The way to a group's coordinator: FindCoordinator (key type 0 = group; 1 = transactional id,
+// for the transaction coordinator) on any broker, then the connection to the node it names. Group requests go there; an answer that says the coordinator
 // moved or is gone (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, a dropped connection) makes the
 // link look the coordinator up again before the next try.
 import { ApiKey, ErrorCode } from '../protocol/index.js';
@@ -8,8 +8,9 @@ import type { Connection, RequestBuilder, RequestOptions, Response } from './con
 import { KafkaClientError, isRetriable, throwIfError } from './errors.js';
 import { withRetry } from './retry.js';
 
-/** FindCoordinator key type of consumer groups. */
-const GROUP_KEY_TYPE = 0;
+/** FindCoordinator key types: consumer groups, transactional ids. */
+export const CoordinatorKeyType = { GROUP: 0, TRANSACTION: 1 } as const;
+type KeyType = (typeof CoordinatorKeyType)[keyof typeof CoordinatorKeyType];
 /** From this version FindCoordinator takes a batch of keys and answers per key. */
 const BATCHED_VERSION = 4;
 
@@ -30,7 +31,9 @@ export class CoordinatorLink {
 
   constructor(
     readonly cluster: Cluster,
+    /** The group id, or the transactional id with keyType TRANSACTION. */
     readonly groupId: string,
+    private readonly keyType: KeyType = CoordinatorKeyType.GROUP,
   ) {}
 
   /** The coordinator's connection, looked up when not known. */
@@ -86,7 +89,7 @@ export class CoordinatorLink {
   private async findOnce(): Promise<number> {
     const connection = await this.cluster.anyConnection();
     const { version, body } = await connection.request(ApiKey.FindCoordinator, (v) =>
-      v >= BATCHED_VERSION ? { key: '', keyType: GROUP_KEY_TYPE, coordinatorKeys: [this.groupId] } : { key: this.groupId, keyType: GROUP_KEY_TYPE, coordinatorKeys: [] },
+      v >= BATCHED_VERSION ? { key: '', keyType: this.keyType, coordinatorKeys: [this.groupId] } : { key: this.groupId, keyType: this.keyType, coordinatorKeys: [] },
     );
     const answer = version >= BATCHED_VERSION ? body.coordinators.find((c) => c.key === this.groupId) : body;
     if (answer === undefined) throw new KafkaClientError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `FindCoordinator did not answer for group ${this.groupId}`, {}, true);

@@ -25,6 +25,7 @@ export type {
   TopicDescription,
 } from './admin.js';
 export type { GroupDescription, GroupListing, GroupMemberDescription, ResetTarget } from './admin-groups.js';
+export type { ActiveProducer, TransactionDescription, TransactionListing } from './admin-transactions.js';
 export type { IsolationLevel } from './list-offsets.js';
 export { KafkaClientError, isRetriable } from './errors.js';
 export type { ErrorContext } from './errors.js';

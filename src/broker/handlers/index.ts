@@ -13,6 +13,7 @@ import { metadataHandler } from './metadata.js';
 import { createPartitionsHandler, deleteRecordsHandler } from './partition-admin.js';
 import { produceHandler } from './produce.js';
 import { initProducerIdHandler } from './producer-id.js';
+import { describeProducersHandler, describeTransactionsHandler, listTransactionsHandler } from './transaction-admin.js';
 import { addOffsetsToTxnHandler, addPartitionsToTxnHandler, endTxnHandler, txnOffsetCommitHandler } from './transactions.js';
 import { createTopicsHandler, deleteTopicsHandler } from './topic-admin.js';
 
@@ -26,6 +27,9 @@ export function createHandlerTable(): HandlerTable {
     [ApiKey.AddOffsetsToTxn]: addOffsetsToTxnHandler,
     [ApiKey.EndTxn]: endTxnHandler,
     [ApiKey.TxnOffsetCommit]: txnOffsetCommitHandler,
+    [ApiKey.DescribeProducers]: describeProducersHandler,
+    [ApiKey.ListTransactions]: listTransactionsHandler,
+    [ApiKey.DescribeTransactions]: describeTransactionsHandler,
     [ApiKey.Fetch]: fetchHandler,
     [ApiKey.ListOffsets]: listOffsetsHandler,
     [ApiKey.CreateTopics]: createTopicsHandler,
