@@ -20,6 +20,7 @@ import type { FetchSettings } from './fetcher.js';
 import type { OffsetToCommit, TopicPartitionOffset } from './group-commit.js';
 import { CoordinatorLink } from './group-coordinator.js';
 import { GroupMember } from './group-member.js';
+import type { GroupMetadata } from './transaction.js';
 import { resolveGroupOptions, type MemberHost } from './group-options.js';
 import { MessageBuffer } from './message-buffer.js';
 import { PartitionStates, type OffsetSpec, type PartitionState, type TopicPartition } from './partition-states.js';
@@ -235,6 +236,11 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     const first = this.buffer.firstOffset(state.topic, state.partition);
     if (first !== undefined) this.buffer.retain((run) => run.topic !== state.topic || run.partition !== state.partition);
     return first;
+  }
+
+  /** Who this consumer commits as, for a transactional producer's sendOffsets (Java's consumer.groupMetadata()). */
+  groupMetadata(): GroupMetadata {
+    return this.requireGroup('groupMetadata()').metadata();
   }
 
   private requireGroup(operation: string): GroupMember {

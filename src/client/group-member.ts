@@ -74,6 +74,11 @@ export class GroupMember {
     return { generationId: this.generation.generationId, memberId: this.memberId, groupInstanceId: this.options.groupInstanceId };
   }
 
+  /** The group and this member's place in it now. */
+  metadata(): { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null } {
+    return { groupId: this.options.groupId, ...this.identity() };
+  }
+
   /** Commits offsets; an answer saying the generation is over also starts a rejoin. */
   async commit(offsets: readonly OffsetToCommit[]): Promise<void> {
     const who = this.identity();

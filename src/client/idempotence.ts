@@ -19,7 +19,12 @@ export interface BatchIdentity {
   readonly producerId: number;
   readonly producerEpoch: number;
   readonly baseSequence: number;
+  /** Part of a transaction (attribute bit 4). */
+  readonly transactional: boolean;
 }
+
+/** Where a transactional producer's id and epoch come from (its TransactionManager); idempotent producers ask InitProducerId themselves. */
+export type ProducerIdSource = () => Promise<{ producerId: number; epoch: number }>;
 
 export class ProducerIdentity {
   private producerId = -1;
@@ -31,6 +36,8 @@ export class ProducerIdentity {
     private readonly cluster: Cluster,
     /** Told once when the broker offers no InitProducerId and the producer goes on without idempotence. */
     private readonly warn: (message: string) => void,
+    /** A transactional producer's source of ids; its batches are marked transactional. */
+    private readonly transactional: ProducerIdSource | null = null,
   ) {}
 
   /** Asks for a producer id once; false when the broker offers none (sends then carry no producer id). */
@@ -48,14 +55,21 @@ export class ProducerIdentity {
     const key = `${topic}\u0000${partition}`;
     const baseSequence = this.nextSequence.get(key) ?? 0;
     this.nextSequence.set(key, (baseSequence + count) % (INT32_MAX + 1));
-    return { producerId: this.producerId, producerEpoch: this.epoch, baseSequence };
+    return { producerId: this.producerId, producerEpoch: this.epoch, baseSequence, transactional: this.transactional !== null };
   }
 
-  /** A sent batch was given up on: its sequences are in doubt, so start over in a new epoch. */
+  /**
+   * A sent batch was given up on: its sequences are in doubt, so start over in a new epoch. A
+   * transactional producer gets it from the coordinator (InitProducerId naming its current id
+   * and epoch) before its next batch.
+   */
   sequencesInDoubt(): void {
     if (this.producerId < 0) return;
     this.nextSequence.clear();
-    if (this.epoch < INT16_MAX) {
+    if (this.transactional !== null) {
+      this.producerId = -1;
+      this.initializing = null;
+    } else if (this.epoch < INT16_MAX) {
       this.epoch += 1;
     } else {
       this.producerId = -1;
@@ -64,6 +78,13 @@ export class ProducerIdentity {
   }
 
   private async initialize(): Promise<boolean> {
+    if (this.transactional !== null) {
+      const { producerId, epoch } = await this.transactional();
+      this.producerId = producerId;
+      this.epoch = epoch;
+      this.nextSequence.clear();
+      return true;
+    }
     const connection = await this.cluster.anyConnection();
     await connection.connect();
     if (connection.apiVersions?.has(ApiKey.InitProducerId) !== true) {

@@ -3,7 +3,9 @@
 export { createClient } from './client.js';
 export type { Client, ClientOptions } from './client.js';
 export { Producer } from './producer.js';
-export type { Acks, CompressionType, Message, PartitionOffsets, Partitioner, ProducerOptions, SendOptions } from './producer.js';
+export type { Acks, CompressionType, Message, PartitionOffsets, Partitioner, ProducerOptions, SendOptions, Transaction } from './producer.js';
+export { ProducerFencedError } from './transaction.js';
+export type { GroupMetadata, TransactionalOffset } from './transaction.js';
 export { Consumer } from './consumer.js';
 export type { Assignment, AutoOffsetReset, ConsumedMessage, ConsumerOptions, OffsetSpec, TopicPartition } from './consumer.js';
 export type { GroupOptions, RebalanceListener } from './group-options.js';

@@ -1,20 +1,20 @@
 // The producer: send() places each message on a partition (explicit, or murmur2 of the key as
 // the Java client and kafkajs do, or round-robin without a key), hands it to the accumulator,
-// and resolves once the broker acknowledged the batches holding its messages. The sender half
-// turns sendable batches into one Produce request per leader, encodes each batch once (native
-// encoder through the hot path; gzip on the thread pool), and retries retriable errors with
-// backoff, refreshing metadata when the leader may have moved. A batch whose answer got
-// lost is sent again; with idempotence (the default, as in the Java client since 3.0) the broker
-// recognises the resend by its producer id and sequence and stores it once (idempotence.ts).
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiKey, ErrorCode, type ProduceRequest, type ProduceResponse } from '../protocol/index.js';
-import { assertSupportedCompression, encodeRecordBatchAsync, type Bytes, type ProducerHeaders, type ProducerRecord, type SupportedCompression } from '../records/index.js';
+// and resolves once the broker acknowledged the batches holding its messages; the Sender
+// (producer-sender.ts) turns ready batches into Produce requests and retries. A batch whose
+// answer got lost is sent again; with idempotence (the default, as in the Java client since
+// 3.0) the broker recognises the resend by its producer id and sequence and stores it once
+// (idempotence.ts). With a transactionalId, sends happen inside transaction() (transaction.ts).
+import { ErrorCode } from '../protocol/index.js';
+import { assertSupportedCompression, type Bytes, type ProducerHeaders, type ProducerRecord, type SupportedCompression } from '../records/index.js';
 import { Accumulator, type Acks, type BatchResult, type ProducerBatch } from './accumulator.js';
 import type { Cluster } from './cluster.js';
-import { KafkaClientError, isRetriable, needsMetadataRefresh, networkError } from './errors.js';
+import { KafkaClientError, networkError } from './errors.js';
 import { ProducerIdentity } from './idempotence.js';
+import { checkAcks, checkMessage, toKeyBuffer } from './producer-messages.js';
+import { Sender } from './producer-sender.js';
+import { TransactionManager, type GroupMetadata, type TransactionalOffset } from './transaction.js';
 import { DefaultPartitioner } from './partitioner.js';
-import { backoffDelay } from './retry.js';
 
 export type { Acks } from './accumulator.js';
 export type CompressionType = SupportedCompression;
@@ -42,6 +42,17 @@ export interface ProducerOptions {
   readonly idempotent?: boolean;
   /** Where the producer's warnings go (process.emitWarning by default). */
   readonly warn?: (message: string) => void;
+  /** Makes the producer transactional: sends happen inside producer.transaction() only. Implies idempotence. */
+  readonly transactionalId?: string;
+  /** How long the coordinator lets a transaction stay open before aborting it (60000). */
+  readonly transactionTimeoutMs?: number;
+}
+
+/** What a transaction's work gets: sends and consumed offsets that commit or abort together. */
+export interface Transaction {
+  send(options: SendOptions): Promise<PartitionOffsets[]>;
+  /** Commits the consumer's offsets with the transaction (consume-transform-produce); `group` is consumer.groupMetadata(). */
+  sendOffsets(group: GroupMetadata, offsets: readonly TransactionalOffset[]): Promise<void>;
 }
 
 export interface Message {
@@ -92,6 +103,9 @@ export class Producer {
   private readonly ackTimeoutMs: number;
   /** Null when not idempotent. */
   private identity: ProducerIdentity | null;
+  /** Null when not transactional. */
+  private readonly transactions: TransactionManager | null;
+  private readonly sender: Sender;
   private closed = false;
 
   constructor(
@@ -101,7 +115,7 @@ export class Producer {
     this.accumulator = new Accumulator({
       batchSize: options.batchSize ?? 16_384,
       lingerMs: options.lingerMs ?? 5,
-      onReady: () => this.sendReady(),
+      onReady: () => this.sender.sendReady(),
     });
     const fallback = new DefaultPartitioner();
     this.partitioner = options.partitioner ?? ((key, count) => fallback.partition(key, count));
@@ -109,10 +123,15 @@ export class Producer {
     this.compression = options.compression ?? 'none';
     assertSupportedCompression(this.compression);
     this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
-    const idempotent = options.idempotent ?? this.acks === -1;
+    const transactional = options.transactionalId !== undefined;
+    const idempotent = options.idempotent ?? (transactional || this.acks === -1);
     if (idempotent && this.acks !== -1) throw new RangeError(`an idempotent producer needs acks -1, not ${this.acks}`);
+    if (transactional && !idempotent) throw new RangeError('a transactional producer is idempotent: idempotent cannot be false');
     const warn = options.warn ?? ((message: string) => process.emitWarning(message, 'SluiceProducerWarning'));
-    this.identity = idempotent ? new ProducerIdentity(cluster, warn) : null;
+    this.transactions = transactional ? new TransactionManager(cluster, options.transactionalId as string, options.transactionTimeoutMs ?? 60_000) : null;
+    const source = this.transactions === null ? null : () => (this.transactions as TransactionManager).init();
+    this.identity = idempotent ? new ProducerIdentity(cluster, warn, source) : null;
+    this.sender = new Sender({ cluster, accumulator: this.accumulator, ackTimeoutMs: this.ackTimeoutMs, identity: () => this.identity, transactions: this.transactions });
   }
 
   /** Connects to a bootstrap broker and, when idempotent, gets a producer id (send() does both on demand as well). */
@@ -124,6 +143,7 @@ export class Producer {
   /** Sends messages to one topic; resolves when every partition acknowledged them (per `acks`). */
   async send(options: SendOptions): Promise<PartitionOffsets[]> {
     if (this.closed) throw networkError('the producer is closed');
+    if (this.transactions !== null && !this.transactions.open) throw new Error('a transactional producer sends inside producer.transaction() only');
     const acks = checkAcks(options.acks ?? this.acks);
     if (this.identity !== null && acks !== -1) throw new RangeError(`an idempotent producer sends with acks -1, not ${acks}`);
     const compression = options.compression ?? this.compression;
@@ -140,6 +160,30 @@ export class Producer {
     options.messages.forEach((message, i) => this.place(options.topic, partitions[i], message, now, batchOptions, placement));
     const results = new Map(await Promise.all([...new Set(placement.batches)].map(async (batch) => [batch, await batch.done] as const)));
     return summarize(options.topic, placement, results);
+  }
+
+  /**
+   * Runs `work` as one transaction: what it sends and the offsets it commits are committed
+   * together when it returns, and aborted when it throws (the error is rethrown). A producer a
+   * newer one of its transactional id fenced throws ProducerFencedError from then on.
+   */
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const manager = this.transactions;
+    if (manager === null) throw new Error('transaction() needs a producer made with a transactionalId');
+    await this.connect();
+    manager.begin();
+    const tx: Transaction = { send: (options) => this.send(options), sendOffsets: (group, offsets) => manager.sendOffsets(group, offsets) };
+    let result: T;
+    try {
+      result = await work(tx);
+      await this.accumulator.flush();
+    } catch (error) {
+      await this.accumulator.flush();
+      await manager.end(false).catch(() => undefined);
+      throw manager.fencedBy(error);
+    }
+    await manager.end(true);
+    return result;
   }
 
   /** Sends everything lingering now and waits for the answers. */
@@ -170,112 +214,6 @@ export class Producer {
     placement.indexes.push(index);
   }
 
-  private sendReady(): void {
-    const batches = this.accumulator.drain();
-    if (batches.length > 0) void this.sendBatches(batches);
-  }
-
-  private async sendBatches(batches: ProducerBatch[]): Promise<void> {
-    const groups = new Map<string, { nodeId: number; acks: Acks; batches: ProducerBatch[] }>();
-    const failures: Promise<void>[] = [];
-    for (const batch of batches) {
-      try {
-        const { nodeId } = await this.cluster.leaderFor(batch.topic, batch.partition);
-        const groupKey = `${nodeId}/${batch.options.acks}`;
-        const group = groups.get(groupKey) ?? { nodeId, acks: batch.options.acks, batches: [] };
-        group.batches.push(batch);
-        groups.set(groupKey, group);
-      } catch (error) {
-        failures.push(this.onBatchError(batch, error)); // its backoff must not hold up the others
-      }
-    }
-    const sends = [...groups.values()].map((group) => this.sendGroup(group.nodeId, group.acks, group.batches));
-    await Promise.all([...sends, ...failures]);
-  }
-
-  /** One Produce request carrying one batch per partition, all led by the same broker. */
-  private async sendGroup(nodeId: number, acks: Acks, batches: ProducerBatch[]): Promise<void> {
-    const encoded = await this.encodeAll(batches);
-    if (encoded.length === 0) return;
-    let response: ProduceResponse | undefined;
-    try {
-      const connection = this.cluster.connectionTo(nodeId);
-      const request = this.produceRequest(acks, encoded);
-      const reply = await connection.request(ApiKey.Produce, () => request, { expectResponse: acks !== 0, idempotent: false });
-      response = reply.body;
-    } catch (error) {
-      await Promise.all(encoded.map((batch) => this.onBatchError(batch, error)));
-      return;
-    }
-    await Promise.all(encoded.map((batch) => this.onBatchAnswer(batch, acks === 0 ? undefined : response)));
-  }
-
-  /** Encodes each batch once (a retry resends the same bytes); a batch that cannot be encoded fails alone. */
-  private async encodeAll(batches: ProducerBatch[]): Promise<ProducerBatch[]> {
-    const outcomes = await Promise.allSettled(batches.map((batch) => encodeOnce(batch, this.identity)));
-    const encoded: ProducerBatch[] = [];
-    outcomes.forEach((outcome, i) => {
-      if (outcome.status === 'fulfilled') encoded.push(batches[i]);
-      else this.giveUp(batches[i], outcome.reason);
-    });
-    return encoded;
-  }
-
-  private produceRequest(acks: Acks, batches: ProducerBatch[]): ProduceRequest {
-    const byTopic = new Map<string, ProduceRequest['topicData'][number]>();
-    for (const batch of batches) {
-      const topic = byTopic.get(batch.topic) ?? { name: batch.topic, partitionData: [] };
-      topic.partitionData.push({ index: batch.partition, records: batch.encoded });
-      byTopic.set(batch.topic, topic);
-    }
-    return { transactionalId: null, acks, timeoutMs: this.ackTimeoutMs, topicData: [...byTopic.values()] };
-  }
-
-  private async onBatchAnswer(batch: ProducerBatch, response: ProduceResponse | undefined): Promise<void> {
-    if (response === undefined) return this.finish(batch, { baseOffset: -1, logAppendTime: -1 });
-    const answer = response.responses.find((t) => t.name === batch.topic)?.partitionResponses.find((p) => p.index === batch.partition);
-    if (answer === undefined) {
-      return this.onBatchError(batch, new KafkaClientError(ErrorCode.UNKNOWN_SERVER_ERROR, 'the Produce response left out this partition', { topic: batch.topic, partition: batch.partition }));
-    }
-    if (answer.errorCode !== ErrorCode.NONE) {
-      const detail = answer.errorMessage ?? answer.recordErrors.map((e) => e.batchIndexErrorMessage).find((m) => m) ?? null;
-      return this.onBatchError(batch, KafkaClientError.fromCode(answer.errorCode, { topic: batch.topic, partition: batch.partition, detail }));
-    }
-    this.finish(batch, { baseOffset: answer.baseOffset, logAppendTime: answer.logAppendTimeMs });
-  }
-
-  private async onBatchError(batch: ProducerBatch, error: unknown): Promise<void> {
-    if (!isRetriable(error) || batch.failedAttempts >= this.cluster.retry.retries || this.cluster.isClosed) {
-      this.giveUp(batch, error);
-      return;
-    }
-    const attempt = batch.failedAttempts++;
-    if (needsMetadataRefresh(error)) await this.cluster.refreshMetadata([batch.topic]).catch(() => undefined);
-    await sleep(backoffDelay(attempt, this.cluster.retry));
-    this.accumulator.requeue(batch);
-  }
-
-  private giveUp(batch: ProducerBatch, error: unknown): void {
-    if (batch.sequenced) this.identity?.sequencesInDoubt();
-    this.accumulator.complete(batch);
-    batch.fail(error);
-  }
-
-  private finish(batch: ProducerBatch, result: BatchResult): void {
-    this.accumulator.complete(batch);
-    batch.succeed(result);
-  }
-}
-
-/** The first time: takes the batch's sequences (before any await, so a partition's batches take them in order) and encodes it. */
-async function encodeOnce(batch: ProducerBatch, identity: ProducerIdentity | null): Promise<void> {
-  if (batch.encoded !== null) return;
-  if (!batch.sequenced) {
-    const stamp = identity?.take(batch.topic, batch.partition, batch.records.length) ?? null;
-    batch.sequenced = stamp !== null;
-    batch.stamp = stamp;
-  }
-  batch.encoded = await encodeRecordBatchAsync(batch.records, { compression: batch.options.compression, ...batch.stamp });
 }
 
 function summarize(topic: string, placement: Placement, results: ReadonlyMap<ProducerBatch, BatchResult>): PartitionOffsets[] {
@@ -289,33 +227,4 @@ function summarize(topic: string, placement: Placement, results: ReadonlyMap<Pro
     else entry.count++;
   }
   return [...byPartition.entries()].sort(([a], [b]) => a - b).map(([partition, entry]) => ({ topic, partition, ...entry }));
-}
-
-function toKeyBuffer(key: Bytes | undefined): Buffer | null {
-  if (key === undefined || key === null) return null;
-  if (typeof key === 'string') return Buffer.from(key, 'utf8');
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength);
-}
-
-function checkAcks(acks: number): Acks {
-  if (acks !== -1 && acks !== 0 && acks !== 1) throw new RangeError(`acks must be -1, 0 or 1, not ${acks}`);
-  return acks;
-}
-
-/** Catches what would otherwise fail a whole shared batch inside the encoder. */
-function checkMessage(message: Message, index: number): void {
-  if (message === null || typeof message !== 'object') throw new TypeError(`message ${index} must be an object`);
-  if (message.value === undefined) throw new TypeError(`message ${index}: value is missing (use null for a tombstone)`);
-  for (const [name, bytes] of [['key', message.key], ['value', message.value]] as const) {
-    if (bytes !== undefined && bytes !== null && typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) {
-      throw new TypeError(`message ${index}: ${name} must be a string, a Buffer/Uint8Array or null`);
-    }
-  }
-  const { timestamp } = message;
-  if (timestamp !== undefined && (!Number.isSafeInteger(timestamp) || timestamp < 0)) {
-    throw new TypeError(`message ${index}: timestamp must be a non-negative integer of milliseconds`);
-  }
-  if (message.headers !== undefined && (message.headers === null || typeof message.headers !== 'object')) {
-    throw new TypeError(`message ${index}: headers must be an object or an array of { key, value }`);
-  }
 }
