@@ -9,8 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type {
-  ApiVersionsRequest, CreateTopicsRequest, FetchRequest, FindCoordinatorRequest, HeartbeatRequest, JoinGroupRequest,
-  ListOffsetsRequest, MetadataRequest, OffsetCommitRequest, OffsetFetchRequest, ProduceRequest, SyncGroupRequest,
+  AddOffsetsToTxnRequest, AddPartitionsToTxnRequest, ApiVersionsRequest, CreateTopicsRequest, EndTxnRequest, FetchRequest,
+  FindCoordinatorRequest, HeartbeatRequest, InitProducerIdRequest, JoinGroupRequest, ListOffsetsRequest, MetadataRequest,
+  OffsetCommitRequest, OffsetFetchRequest, ProduceRequest, SyncGroupRequest, TxnOffsetCommitRequest,
 } from '../src/protocol/generated/index.js';
 import { ZERO_UUID } from '../src/protocol/reader.js';
 import {
@@ -189,6 +190,38 @@ const captures: Capture[] = [
   {
     name: 'FindCoordinator v2', api: 'findCoordinator', version: 2, input: { coordinatorKey: 'billing', coordinatorType: 0 },
     expected: { key: 'billing', keyType: 0, coordinatorKeys: [] } satisfies FindCoordinatorRequest,
+  },
+  {
+    name: 'FindCoordinator v2 transaction', api: 'findCoordinator', version: 2, input: { coordinatorKey: 'payments-tx', coordinatorType: 1 },
+    expected: { key: 'payments-tx', keyType: 1, coordinatorKeys: [] } satisfies FindCoordinatorRequest,
+  },
+  {
+    name: 'InitProducerId v1', api: 'initProducerId', version: 1, input: { transactionalId: 'payments-tx', transactionTimeout: 60000 },
+    expected: { transactionalId: 'payments-tx', transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 } satisfies InitProducerIdRequest,
+  },
+  {
+    name: 'AddPartitionsToTxn v1', api: 'addPartitionsToTxn', version: 1,
+    input: { transactionalId: 'payments-tx', producerId: '4000000001', producerEpoch: 3, topics: [{ topic: 'orders', partitions: [0, 2] }, { topic: 'audit', partitions: [1] }] },
+    expected: {
+      transactions: [], v3AndBelowTransactionalId: 'payments-tx', v3AndBelowProducerId: 4000000001, v3AndBelowProducerEpoch: 3,
+      v3AndBelowTopics: [{ name: 'orders', partitions: [0, 2] }, { name: 'audit', partitions: [1] }],
+    } satisfies AddPartitionsToTxnRequest,
+  },
+  {
+    name: 'AddOffsetsToTxn v1', api: 'addOffsetsToTxn', version: 1, input: { transactionalId: 'payments-tx', producerId: '4000000001', producerEpoch: 3, groupId: 'billing' },
+    expected: { transactionalId: 'payments-tx', producerId: 4000000001, producerEpoch: 3, groupId: 'billing' } satisfies AddOffsetsToTxnRequest,
+  },
+  {
+    name: 'TxnOffsetCommit v1', api: 'txnOffsetCommit', version: 1,
+    input: { transactionalId: 'payments-tx', groupId: 'billing', producerId: '4000000001', producerEpoch: 3, topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: '42', metadata: null }] }] },
+    expected: {
+      transactionalId: 'payments-tx', groupId: 'billing', producerId: 4000000001, producerEpoch: 3, generationId: -1, memberId: '', groupInstanceId: null,
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    } satisfies TxnOffsetCommitRequest,
+  },
+  {
+    name: 'EndTxn v1', api: 'endTxn', version: 1, input: { transactionalId: 'payments-tx', producerId: '4000000001', producerEpoch: 3, transactionResult: true },
+    expected: { transactionalId: 'payments-tx', producerId: 4000000001, producerEpoch: 3, committed: true } satisfies EndTxnRequest,
   },
 ];
 

@@ -8,12 +8,15 @@ export interface LossyProxy {
   readonly port: number;
   /** Requests (API key, in order of arrival) that went through. */
   readonly seen: number[];
+  /** The same requests' frames, size prefix left out (golden-byte captures use them). */
+  readonly frames: Buffer[];
   close(): Promise<void>;
 }
 
 /** `target` is asked on each connection: a broker can be started after the proxy, advertising the proxy's port. */
 export async function startLossyProxy(target: () => { host: string; port: number }, loseAnswerTo: (apiKey: number, seenBefore: number) => boolean): Promise<LossyProxy> {
   const seen: number[] = [];
+  const frames: Buffer[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const { host, port } = target();
@@ -32,6 +35,7 @@ export async function startLossyProxy(target: () => { host: string; port: number
         const apiKey = pending.readInt16BE(4);
         losing ||= loseAnswerTo(apiKey, seen.filter((key) => key === apiKey).length);
         seen.push(apiKey);
+        frames.push(Buffer.from(pending.subarray(4, size)));
         upstream.write(pending.subarray(0, size));
         pending = pending.subarray(size);
       }
@@ -51,6 +55,7 @@ export async function startLossyProxy(target: () => { host: string; port: number
   return {
     port,
     seen,
+    frames,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -15,6 +15,7 @@ describe(`golden request frames from kafkajs ${fixture.kafkajsVersion}`, () => {
       expect.arrayContaining([
         'ApiVersions v2', 'Metadata v6', 'Produce v7', 'Fetch v11', 'ListOffsets v3', 'CreateTopics v3',
         'JoinGroup v5', 'SyncGroup v3', 'OffsetCommit v5', 'OffsetFetch v4', 'Heartbeat v3', 'FindCoordinator v2',
+        'FindCoordinator v2 transaction', 'InitProducerId v1', 'AddPartitionsToTxn v1', 'AddOffsetsToTxn v1', 'TxnOffsetCommit v1', 'EndTxn v1',
       ]),
     );
   });
