@@ -1,12 +1,16 @@
-// Transactions across kill -9, under both backends: a broker process is SIGKILLed while
-// transactions run; on restart, an open transaction is aborted by the next producer of its id or
-// by its timeout, and a read_committed reader sees every committed transaction whole and nothing
-// of any other. (A crash between the markers of two partitions is test/group/txn-coordinator.)
+// Idempotence and transactions across kill -9, under both backends: a broker process is
+// SIGKILLed; on restart, a producer's resent batch is still recognised and stored once, an open
+// transaction is aborted by the next producer of its id or by its timeout, and a read_committed
+// reader sees every committed transaction whole and nothing of any other. (A crash between the
+// markers of two partitions is test/group/txn-coordinator.test.ts.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '../../src/client/client.js';
-import { forEachBackend } from '../helpers/backends.js';
+import { ApiKey, defaultProduceRequest } from '../../src/protocol/index.js';
+import { defaultInitProducerIdRequest } from '../../src/protocol/generated/init-producer-id.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { forEachBackend, jsHotPath } from '../helpers/backends.js';
 import { tempDir } from '../helpers/batches.js';
 
 const BIN = join(import.meta.dirname, '../../dist/cli/sluice.cjs');
@@ -74,6 +78,31 @@ describe.each(forEachBackend.map(([name]) => [name, name === 'native' ? '1' : '0
     await consumer.close();
     return values;
   }
+
+  it('answers a batch resent after the kill with its original offset, and stores it once', async () => {
+    const dir = await freshDir();
+    const first = await running(dir);
+    await first.client.admin().createTopics([{ topic: TOPIC, numPartitions: 1 }]);
+    const raw = await RawClient.connect(first.broker.port);
+    const { producerId } = await raw.request(ApiKey.InitProducerId, 4, { ...defaultInitProducerIdRequest(), transactionalId: null, transactionTimeoutMs: 60_000 });
+    const batch = (sequence: number) =>
+      jsHotPath.encodeBatch([{ key: null, value: Buffer.from(`s${sequence}`), headers: [], timestamp: Date.now() }], { baseOffset: 0, partitionLeaderEpoch: -1, attributes: 0, baseTimestamp: Date.now(), producerId, producerEpoch: 0, baseSequence: sequence });
+    const produce = async (client: RawClient, records: Buffer) =>
+      (await client.request(ApiKey.Produce, 9, { ...defaultProduceRequest(), acks: -1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] })).responses[0].partitionResponses[0];
+    for (let sequence = 0; sequence < 3; sequence++) await produce(raw, batch(sequence));
+    const last = batch(3);
+    expect((await produce(raw, Buffer.from(last))).baseOffset).toBe(3);
+    raw.close();
+    await kill(first.broker);
+
+    const second = await running(dir);
+    const again = await RawClient.connect(second.broker.port);
+    expect(await produce(again, Buffer.from(last))).toMatchObject({ errorCode: 0, baseOffset: 3 });
+    expect((await produce(again, batch(4))).baseOffset).toBe(4);
+    again.close();
+    const [latest] = await second.client.admin().listOffsets(TOPIC, 'latest');
+    expect(latest.offset).toBe(5);
+  });
 
   it('aborts the transaction a kill left open when the next producer of its id starts', async () => {
     const dir = await freshDir();
