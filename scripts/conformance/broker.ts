@@ -73,23 +73,29 @@ export async function startChildBroker(sluiceDir: string, settings: BrokerSettin
 function listeningPort(child: ChildProcess, exited: Promise<{ code: number | null }>): Promise<number> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => fail(`did not print its address within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
-    const fail = (why: string): void => {
+    let settled = false;
+    const settle = (action: () => void): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`sluice broker ${why}; output: ${seen.slice(-2000)}`));
+      child.stdout?.off('data', onData);
+      action();
     };
+    const fail = (why: string): void =>
+      settle(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`sluice broker ${why}; output: ${seen.slice(-2000)}`));
+      });
+    const timer = setTimeout(() => fail(`did not print its address within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
     const onData = (chunk: Buffer): void => {
       seen += chunk.toString();
       const match = /listening on [^\s:]+:(\d+)/.exec(seen);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        resolve(Number(match[1]));
-      }
+      if (match) settle(() => resolve(Number(match[1])));
     };
     child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => { seen += chunk.toString(); });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (!settled) seen += chunk.toString();
+    });
     void exited.then(({ code }) => fail(`exited with code ${code} before listening`));
   });
 }

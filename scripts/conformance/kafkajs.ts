@@ -8,7 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChildBroker } from './broker.js';
 import { classify, classifySuite, reported } from './classify.js';
-import { gitIdentity } from './git.js';
+import { gitIdentity, sluiceIdentity } from './git.js';
 import { writeKafkaPath } from './kafka-path.js';
 import type { FileResult, SuiteResult, TestResult } from './results.js';
 import { runProcess } from './run-process.js';
@@ -66,6 +66,7 @@ export async function runKafkajs(options: KafkajsOptions): Promise<SuiteResult> 
     suite: 'kafkajs',
     checkout: resolve(options.checkout),
     ...gitIdentity(options.checkout),
+    sluiceCommit: sluiceIdentity(options.sluiceDir),
     settings: [
       `KAFKA_VERSION=${KAFKA_VERSION} (kafkajs CI's), KAFKAJS_DEBUG_PROTOCOL_BUFFERS=1, NODE_ENV=test; jest --runInBand --forceExit per spec file, no retries`,
       `broker: numPartitions ${NUM_PARTITIONS}, groupInitialRebalanceDelayMs ${INITIAL_REBALANCE_DELAY_MS}, autoCreateTopics true, advertised host localhost`,

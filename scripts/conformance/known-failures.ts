@@ -18,20 +18,30 @@ export interface KnownFailure {
 /** Failure causes, as the report groups them. */
 export type Cause = 'sluice bug' | 'feature not built yet' | 'several brokers needed' | 'test environment';
 
+const ZERO_REBALANCE_TIMEOUT =
+  'the spec\'s raw JoinGroup passes no rebalanceTimeout, which kafkajs encodes as 0. sluice removes a member that has not sent SyncGroup ' +
+  'within the rebalance timeout (the pending-sync rule of Kafka 3.x\'s coordinator), and with 0 ms its timer fires about 1 ms after the join ' +
+  '(broker debug log: "removing group member ... no SyncGroup within the rebalance timeout"), so SyncGroup gets UNKNOWN_MEMBER_ID whenever it ' +
+  'loses that race. kafkajs CI\'s Kafka 2.4 had no such rule; whether Kafka 3.x, whose delayed operations expire on a coarser clock, lets ' +
+  'the SyncGroup in first was not checked here';
+
 export const KNOWN_FAILURES: readonly KnownFailure[] = [
   // librdkafka
   {
     suite: 'librdkafka', test: '0052_msg_timestamps', cause: 'sluice bug',
-    detail: 'LogAppendTime ignored: the topic is created with message.timestamp.type=LogAppendTime, but consumed messages carry the producer\'s CreateTime instead of the broker\'s append time',
+    detail:
+      'LogAppendTime ignored: on a topic created with message.timestamp.type=LogAppendTime (DescribeConfigs shows it), the test expects every consumed ' +
+      'timestamp within 600 s of now and gets the producer\'s CreateTime (1883086904, its deliberately odd value); the Produce response\'s ' +
+      'logAppendTime is -1 where Kafka returns the append time',
   },
   {
-    suite: 'librdkafka', test: '0081_admin', message: /delete\.retention\.ms/, cause: 'feature not built yet',
-    detail: 'CreateTopics with delete.retention.ms=900 (a Kafka topic config, used by compaction) answers INVALID_CONFIG "unknown topic config" where Kafka accepts it; the test stops there, so its later subtests (ACLs, DescribeConfigs, groups, offsets, authorized operations) do not run',
+    suite: 'librdkafka', test: '0081_admin', message: /INVALID_CONFIG \(do_test_CreateTopics/, cause: 'feature not built yet',
+    detail: 'CreateTopics with delete.retention.ms=900 (a Kafka topic config, used by compaction) answers INVALID_CONFIG "unknown topic config" where Kafka accepts it; the test stops there, so its later subtests (DescribeConfigs, consumer groups, ListOffsets, authorized operations, ...) do not run here (runner log: "CreateTopics result: #1: ...: INVALID_CONFIG: config delete.retention.ms: unknown topic config")',
   },
   // kafkajs
   {
     suite: 'kafkajs', test: 'src/broker/__tests__/describeConfigs.spec.js', name: /describeConfigs > request$/, cause: 'sluice bug',
-    detail: 'DescribeConfigs synonyms: with includeSynonyms=true for compression.type and retention.ms of a new topic, Kafka (and the test) give compression.type the synonym [{compression.type, producer, DEFAULT_CONFIG}] and retention.ms none; sluice gives retention.ms [{retention.ms, 604800000, DEFAULT_CONFIG}]',
+    detail: 'DescribeConfigs synonyms: with includeSynonyms=true for compression.type and retention.ms of a new topic, the test (written against kafkajs CI\'s Kafka 2.4) expects compression.type to have the synonym [{compression.type, producer, DEFAULT_CONFIG}] and retention.ms none; sluice gives retention.ms [{retention.ms, 604800000, DEFAULT_CONFIG}]',
   },
   {
     suite: 'kafkajs', test: 'src/broker/__tests__/describeConfigs.spec.js', name: /returns all config entries/, cause: 'feature not built yet',
@@ -45,15 +55,32 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     suite: 'kafkajs', test: 'src/broker/__tests__/produce.spec.js', name: /max timestamp difference/, cause: 'feature not built yet',
     detail: 'CreateTopics with message.timestamp.difference.max.ms=604800000 answers INVALID_CONFIG "unknown topic config"; Kafka accepts it (and rejects records outside the window)',
   },
-  {
-    suite: 'kafkajs', test: 'src/consumer/__tests__/errorRecovery.spec.js', name: /recovers from offset out of range/, cause: 'test environment',
-    detail: 'the test\'s raw JoinGroup passes no rebalanceTimeout, which kafkajs encodes as 0; sluice, like Kafka\'s coordinator with its pending-sync rule, removes a member that has not sent SyncGroup within the rebalance timeout (broker log: "removing group member ... no SyncGroup within the rebalance timeout" 1 ms after the join), so the SyncGroup gets UNKNOWN_MEMBER_ID; kafkajs CI\'s Kafka 2.4 had no such rule',
-  },
+  // These specs call the low-level joinGroup without a rebalanceTimeout, so it goes out as 0.
+  ...['src/consumer/__tests__/errorRecovery.spec.js', 'src/broker/__tests__/offsetCommit.spec.js', 'src/broker/__tests__/offsetFetch.spec.js', 'src/broker/__tests__/heartbeat.spec.js'].map(
+    (test): KnownFailure => ({ suite: 'kafkajs', test, message: /not aware of this member/, cause: 'test environment', detail: ZERO_REBALANCE_TIMEOUT }),
+  ),
   {
     suite: 'kafkajs', test: 'src/consumer/__tests__/instrumentationEvents.spec.js', name: /emits request timeout events/, cause: 'test environment',
     detail: 'the consumer runs with requestTimeout 1 ms and expects some request to time out; kafkajs checks every 1 ms for requests older than that, and against a broker on the same machine no request was still pending at a check (fails the same way every run here)',
   },
 ];
+
+/** Brokers that did not exit 0 after SIGTERM, looked into: test file (as the report names it) and what happened. */
+export const KNOWN_EXIT_PROBLEMS: ReadonlyArray<{ readonly suite: KnownFailure['suite']; readonly file: string; readonly detail: string }> = [
+  {
+    suite: 'librdkafka', file: '0033',
+    detail:
+      'sluice bug (DeleteTopics racing auto-create): the test deletes rdkafkatest_regex_subscribe_TOPIC_0001_UNO_<id> while its consumers still ' +
+      'ask for it in Metadata (auto-create on); the broker reopens partition 1 of the topic ("cut preallocated space that was never written") ' +
+      'as the delete removes its directory, and at shutdown flushing that partition fails: "shutdown failed: ENOENT ... ' +
+      'TOPIC_0001_UNO_<id>-1/00000000000000000000.index" (IndexFile.persist < Segment.flush < PartitionLog.close < TopicRegistry.close), exit 1. ' +
+      'Timing dependent: the broker exited 0 in another full run',
+  },
+];
+
+export function knownExitProblem(suite: KnownFailure['suite'], file: string): string | null {
+  return KNOWN_EXIT_PROBLEMS.find((entry) => entry.suite === suite && entry.file === file)?.detail ?? null;
+}
 
 export function knownFailure(suite: KnownFailure['suite'], test: string, message: string, fullName?: string): string | null {
   for (const entry of KNOWN_FAILURES) {

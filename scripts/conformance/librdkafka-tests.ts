@@ -49,5 +49,8 @@ function macroCalls(text: string, opener: string): string[] {
   return calls;
 }
 
+/** Tests named *_mock run librdkafka's mock cluster even when not flagged TEST_F_LOCAL (0139, 0150). */
+export const usesMockCluster = (test: DeclaredTest): boolean => !test.flags.includes('TEST_F_LOCAL') && test.name.endsWith('_mock');
+
 export const needsBroker = (test: DeclaredTest): boolean =>
-  !test.flags.includes('TEST_F_LOCAL') && !test.flags.includes('TEST_F_MANUAL');
+  !test.flags.includes('TEST_F_LOCAL') && !test.flags.includes('TEST_F_MANUAL') && !usesMockCluster(test);

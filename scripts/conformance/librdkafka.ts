@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startChildBroker } from './broker.js';
 import { classify, classifySuite, reported } from './classify.js';
-import { gitIdentity } from './git.js';
+import { gitIdentity, sluiceIdentity } from './git.js';
 import { writeKafkaPath } from './kafka-path.js';
-import { needsBroker, readTestTable, type DeclaredTest } from './librdkafka-tests.js';
+import { needsBroker, readTestTable, usesMockCluster, type DeclaredTest } from './librdkafka-tests.js';
 import { notApplicableReason } from './not-applicable.js';
 import type { FileResult, SuiteResult, TestResult } from './results.js';
 import { runProcess, type ProcessResult } from './run-process.js';
@@ -63,6 +63,7 @@ export async function runLibrdkafka(options: LibrdkafkaOptions): Promise<SuiteRe
     suite: 'librdkafka',
     checkout: resolve(options.checkout),
     ...git,
+    sluiceCommit: sluiceIdentity(options.sluiceDir),
     settings: [
       `TEST_KAFKA_VERSION=${options.kafkaVersion}` +
         (options.kafkaVersion === DEFAULT_KAFKA_VERSION
@@ -76,6 +77,7 @@ export async function runLibrdkafka(options: LibrdkafkaOptions): Promise<SuiteRe
     excluded: [
       { what: 'TEST_F_LOCAL tests (mock cluster or client only: no broker involved)', count: declared.filter((t) => t.flags.includes('TEST_F_LOCAL')).length },
       { what: 'TEST_F_MANUAL tests', count: declared.filter((t) => t.flags.includes('TEST_F_MANUAL') && !t.flags.includes('TEST_F_LOCAL')).length },
+      { what: `*_mock tests not flagged TEST_F_LOCAL (they run librdkafka's mock cluster: ${declared.filter(usesMockCluster).map((t) => t.name).join(', ')})`, count: declared.filter(usesMockCluster).length },
     ],
     files,
     startedAt: new Date(started).toISOString(),

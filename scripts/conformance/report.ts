@@ -1,6 +1,7 @@
 // docs/compatibility.md from suite results: per suite, the checkout's commit, how it was run, the
 // tallies, then every failure with its reason, the brokers that did not exit 0 after SIGTERM, and
 // the not-applicable and suite-skipped tests with theirs.
+import { knownExitProblem } from './known-failures.js';
 import { oneLine, tally, type SuiteResult, type TestResult } from './results.js';
 
 const HEADER = `# Compatibility: client test suites against sluice
@@ -13,13 +14,19 @@ stand-in, a jest config whose \`testHelpers\` points at one broker); their test 
 touched.
 
 \`\`\`sh
-# librdkafka: build its test runner by its own steps first (the script builds nothing)
+# librdkafka: build its test runner by its own steps first (the script builds nothing); with
+# Debian's rapidjson-dev installed before ./configure, 0053_stats and 0110_batch_size run too
 (cd ../librdkafka && ./configure && make && make -C tests build)
 # kafkajs: install its devDependencies (jest) in its checkout
 (cd ../kafkajs && npm install)
 npm ci   # sluice's dist/
 node --import tsx scripts/conformance/run.ts --librdkafka ../librdkafka --kafkajs ../kafkajs
 \`\`\`
+
+Options: \`--only\` (test numbers or spec paths), \`--quick\` (librdkafka's -Q), \`--timeout\`,
+\`--broker-log-level debug\` (every request in the broker logs), \`--from-results\` (re-render this
+file from a run's results.json after editing the mappings). Each test file's suite output, broker
+log, test.conf or jest report stay in the run's log directory.
 
 Outcomes: *passed*; *failed* (with the failure and, where it has been looked into, its cause);
 *not applicable* (needs a feature sluice does not have yet, per
@@ -38,7 +45,8 @@ function renderSuite(suite: SuiteResult): string {
   const lines = [
     `## ${suite.suite}`,
     '',
-    `Checkout at \`${suite.commit}\` (${suite.describe}); run ${suite.startedAt}, ${(suite.seconds / 60).toFixed(1)} min, ${suite.files.length} test files.`,
+    `${suite.suite} checkout at \`${suite.commit}\` (${suite.describe}), against sluice \`${suite.sluiceCommit}\`; run ${suite.startedAt}, ` +
+      `${(suite.seconds / 60).toFixed(1)} min, ${suite.files.length} test files.`,
     '',
     ...suite.settings.map((s) => `- ${s}`),
     ...suite.excluded.map((e) => `- not run: ${e.count} ${e.what}`),
@@ -69,7 +77,10 @@ function renderSuite(suite: SuiteResult): string {
   lines.push('### Broker exit after SIGTERM', '');
   const started = suite.files.filter((file) => file.broker !== null).length;
   lines.push(badExits.length === 0 ? `All ${started} brokers exited 0.` : `${started - badExits.length} of ${started} brokers exited 0. The others:`, '');
-  for (const file of badExits) lines.push(`- ${file.file}: ${file.broker?.problem ?? ''}`);
+  for (const file of badExits) {
+    const known = knownExitProblem(suite.suite, file.file);
+    lines.push(`- ${file.file}: ${file.broker?.problem ?? ''}${known === null ? ' (not looked into yet)' : `. Cause: ${known}`}`);
+  }
   if (badExits.length > 0) lines.push('');
   lines.push(...listWithReasons('Not applicable', of('not applicable')), ...listWithReasons('Skipped by the suite', of('skipped by the suite')));
   return lines.join('\n');

@@ -43,6 +43,8 @@ export interface SuiteResult {
   readonly checkout: string;
   readonly commit: string;
   readonly describe: string;
+  /** The sluice build that was tested: its checkout's commit (and whether its tree had changes). */
+  readonly sluiceCommit: string;
   /** How the suite was run: version told to the tests, broker settings, flags. */
   readonly settings: readonly string[];
   /** Tests the script did not run at all, and why (no broker needed, manual ...). */

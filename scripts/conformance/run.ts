@@ -1,7 +1,7 @@
 // Runs librdkafka's and kafkajs's own test suites against sluice and writes docs/compatibility.md.
 // See --help. Not part of `npm test`: it needs local checkouts of both clients.
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { classifySuite } from './classify.js';
@@ -101,6 +101,7 @@ function writeReport(out: string, suites: readonly SuiteResult[]): void {
     process.stdout.write(text);
     return;
   }
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
   process.stdout.write(`report: ${out}\n`);
 }
