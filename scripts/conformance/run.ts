@@ -26,6 +26,8 @@ and writes docs/compatibility.md. Give at least one checkout.
   --only LIST        comma-separated librdkafka test numbers or kafkajs spec paths.
   --quick            librdkafka in quick mode (-Q: only the subtests marked quick; faster,
                      but many tests then check little).
+  --run-not-applicable  run the librdkafka tests mapped to not applicable too (by default they
+                     are not run); any that pass are pointed out as stale mappings.
   --kafka-version V  TEST_KAFKA_VERSION for librdkafka (default ${DEFAULT_KAFKA_VERSION}).
   --timeout S        limit per test file in seconds (default 900).
   --out FILE         the report (default docs/compatibility.md; "-" for none).
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       sluice: { type: 'string' },
       only: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      'run-not-applicable': { type: 'boolean', default: false },
       'kafka-version': { type: 'string', default: DEFAULT_KAFKA_VERSION },
       timeout: { type: 'string', default: '900' },
       out: { type: 'string' },
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
   const tsxLoader = import.meta.resolve('tsx');
   if (values.librdkafka !== undefined) {
     suites.push(await runLibrdkafka({
-      checkout: resolve(values.librdkafka), sluiceDir, logRoot, only, quick: values.quick, kafkaVersion: values['kafka-version'], timeoutMs, tsxLoader, brokerLogLevel: values['broker-log-level'],
+      checkout: resolve(values.librdkafka), sluiceDir, logRoot, only, quick: values.quick, runNotApplicable: values['run-not-applicable'], kafkaVersion: values['kafka-version'], timeoutMs, tsxLoader, brokerLogLevel: values['broker-log-level'],
     }));
     save();
   }
