@@ -2,30 +2,20 @@
 // maps onto the storage layer's LogConfig. CreateTopics, AlterConfigs, IncrementalAlterConfigs
 // and DescribeConfigs all go through it, so an unknown key or a bad value is refused in one place.
 import { DEFAULT_LOG_CONFIG, type FlushPolicy, type LogConfig, type TimestampType } from '../storage/index.js';
+import { ACCEPTED_TOPIC_CONFIGS } from './topic-config-accepted.js';
+import { noEffect, oneOf, safeIntegerAtLeast, type ConfigDefinition, type Mutable } from './topic-config-values.js';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type { ConfigDefinition } from './topic-config-values.js';
 
-interface ConfigDefinition {
-  readonly name: string;
-  readonly defaultValue: string;
-  /** Returns why the value is refused, or null. */
-  readonly problem: (value: string) => string | null;
-  /** Writes the value into a LogConfig under construction (configs with no storage effect leave it alone). */
-  readonly apply: (value: string, target: Mutable<Partial<LogConfig>>) => void;
-  /** The LogConfig field a broker-wide setting can give this config a default through. */
-  readonly field?: keyof LogConfig;
-}
 
-const longAtLeast = (min: number) => (value: string) =>
-  /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value)) && Number(value) >= min ? null : `must be an integer >= ${min}`;
-const oneOf = (...allowed: string[]) => (value: string) => (allowed.includes(value) ? null : `must be one of ${allowed.join(', ')}`);
-const noEffect = (): void => {};
+
+
 
 function numeric(name: string, defaultValue: number, min: number, field: keyof LogConfig): ConfigDefinition {
   return {
     name,
     defaultValue: String(defaultValue),
-    problem: longAtLeast(min),
+    problem: safeIntegerAtLeast(min),
     field,
     apply: (value, target) => {
       (target as Record<string, unknown>)[field] = Number(value);
@@ -67,6 +57,7 @@ export const TOPIC_CONFIGS: readonly ConfigDefinition[] = [
     },
   },
   { name: 'min.insync.replicas', defaultValue: '1', problem: oneOf('1'), apply: noEffect },
+  ...ACCEPTED_TOPIC_CONFIGS,
 ];
 
 const BY_NAME = new Map(TOPIC_CONFIGS.map((definition) => [definition.name, definition]));

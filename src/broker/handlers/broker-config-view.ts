@@ -17,6 +17,8 @@ export function brokerConfigView(config: BrokerConfig): BrokerConfigEntry[] {
     entry('broker.id', config.nodeId, ConfigType.INT),
     entry('node.id', config.nodeId, ConfigType.INT),
     entry('num.partitions', config.numPartitions, ConfigType.INT),
+    // One node: every partition has one replica, whatever a topic asks for by default.
+    entry('default.replication.factor', 1, ConfigType.SHORT),
     entry('auto.create.topics.enable', config.autoCreateTopics, ConfigType.BOOLEAN),
     entry('log.dirs', config.dataDir, ConfigType.STRING),
     entry('message.max.bytes', log.maxMessageBytes, ConfigType.INT),

@@ -20,8 +20,8 @@ export const ConfigType = { UNKNOWN: 0, BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4,
 interface TopicConfigDisplay {
   /** Kafka's ConfigDef type. cleanup.policy is a list there, which is what IncrementalAlterConfigs APPEND/SUBTRACT go by. */
   readonly type: number;
-  /** The broker key Kafka lists as the config's synonym (the first of ServerTopicConfigSynonyms). */
-  readonly brokerKey: string;
+  /** The broker key Kafka lists as the config's synonym (the first of ServerTopicConfigSynonyms); null for configs with none. */
+  readonly brokerKey: string | null;
   /**
    * Whether Kafka's broker has a default of its own for that key, which it then lists as a
    * DEFAULT_CONFIG synonym. retention.ms, segment.ms and flush.ms have none: Kafka derives them
@@ -44,6 +44,27 @@ const TOPIC_CONFIG_DISPLAY: Readonly<Record<string, TopicConfigDisplay>> = {
   'flush.messages': { type: ConfigType.LONG, brokerKey: 'log.flush.interval.messages', brokerDefault: true },
   'message.timestamp.type': { type: ConfigType.STRING, brokerKey: 'log.message.timestamp.type', brokerDefault: true },
   'min.insync.replicas': { type: ConfigType.INT, brokerKey: 'min.insync.replicas', brokerDefault: true },
+  'compression.gzip.level': { type: ConfigType.INT, brokerKey: 'compression.gzip.level', brokerDefault: true },
+  'compression.lz4.level': { type: ConfigType.INT, brokerKey: 'compression.lz4.level', brokerDefault: true },
+  'compression.zstd.level': { type: ConfigType.INT, brokerKey: 'compression.zstd.level', brokerDefault: true },
+  'delete.retention.ms': { type: ConfigType.LONG, brokerKey: 'log.cleaner.delete.retention.ms', brokerDefault: true },
+  'file.delete.delay.ms': { type: ConfigType.LONG, brokerKey: 'log.segment.delete.delay.ms', brokerDefault: true },
+  'follower.replication.throttled.replicas': { type: ConfigType.LIST, brokerKey: null, brokerDefault: false },
+  'leader.replication.throttled.replicas': { type: ConfigType.LIST, brokerKey: null, brokerDefault: false },
+  'local.retention.bytes': { type: ConfigType.LONG, brokerKey: 'log.local.retention.bytes', brokerDefault: true },
+  'local.retention.ms': { type: ConfigType.LONG, brokerKey: 'log.local.retention.ms', brokerDefault: true },
+  'max.compaction.lag.ms': { type: ConfigType.LONG, brokerKey: 'log.cleaner.max.compaction.lag.ms', brokerDefault: true },
+  'message.downconversion.enable': { type: ConfigType.BOOLEAN, brokerKey: 'log.message.downconversion.enable', brokerDefault: true },
+  'message.format.version': { type: ConfigType.STRING, brokerKey: 'log.message.format.version', brokerDefault: true },
+  'message.timestamp.after.max.ms': { type: ConfigType.LONG, brokerKey: 'log.message.timestamp.after.max.ms', brokerDefault: true },
+  'message.timestamp.before.max.ms': { type: ConfigType.LONG, brokerKey: 'log.message.timestamp.before.max.ms', brokerDefault: true },
+  'message.timestamp.difference.max.ms': { type: ConfigType.LONG, brokerKey: 'log.message.timestamp.difference.max.ms', brokerDefault: true },
+  'min.cleanable.dirty.ratio': { type: ConfigType.DOUBLE, brokerKey: 'log.cleaner.min.cleanable.ratio', brokerDefault: true },
+  'min.compaction.lag.ms': { type: ConfigType.LONG, brokerKey: 'log.cleaner.min.compaction.lag.ms', brokerDefault: true },
+  preallocate: { type: ConfigType.BOOLEAN, brokerKey: 'log.preallocate', brokerDefault: true },
+  'remote.storage.enable': { type: ConfigType.BOOLEAN, brokerKey: null, brokerDefault: false },
+  'segment.jitter.ms': { type: ConfigType.LONG, brokerKey: 'log.roll.jitter.ms', brokerDefault: false },
+  'unclean.leader.election.enable': { type: ConfigType.BOOLEAN, brokerKey: 'unclean.leader.election.enable', brokerDefault: true },
 };
 
 const TOPIC_CONFIG_NAMES = new Set(TOPIC_CONFIGS.map((definition) => definition.name));
@@ -98,7 +119,7 @@ function synonymsOf(entry: DescribedTopicConfig): ConfigSynonym[] {
   const display = TOPIC_CONFIG_DISPLAY[entry.name];
   const synonyms: ConfigSynonym[] = [];
   if (!entry.isDefault) synonyms.push({ name: entry.name, value: entry.value, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
-  if (display === undefined) return synonyms;
+  if (display?.brokerKey === undefined || display.brokerKey === null) return synonyms;
   if (entry.brokerValue !== null) synonyms.push({ name: display.brokerKey, value: entry.brokerValue, source: ConfigSource.STATIC_BROKER_CONFIG });
   if (display.brokerDefault) synonyms.push({ name: display.brokerKey, value: DEFAULT_VALUES.get(entry.name) ?? entry.value, source: ConfigSource.DEFAULT_CONFIG });
   return synonyms;

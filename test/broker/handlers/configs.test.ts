@@ -113,6 +113,22 @@ describe('DescribeConfigs', () => {
     expect(inherited.configs).toMatchObject([{ value: '3600000', configSource: ConfigSource.STATIC_BROKER_CONFIG, synonyms: [{ name: 'log.retention.ms', value: '3600000', source: ConfigSource.STATIC_BROKER_CONFIG }] }]);
   });
 
+  it("takes Kafka's topic configs that change nothing here yet (librdkafka 0081, kafkajs produce), checks their values, and shows them", async () => {
+    await broker.registry.create('kafka-configs', 1, { 'delete.retention.ms': '900', 'message.timestamp.difference.max.ms': '604800000', 'min.cleanable.dirty.ratio': '0.1' });
+    const [result] = await describeConfigs(4, [resource(TOPIC, 'kafka-configs', ['delete.retention.ms', 'max.compaction.lag.ms', 'min.cleanable.dirty.ratio'])], true);
+    expect(result.configs.map((c) => [c.name, c.value, c.configSource, c.configType])).toEqual([
+      ['delete.retention.ms', '900', ConfigSource.DYNAMIC_TOPIC_CONFIG, ConfigType.LONG],
+      ['max.compaction.lag.ms', '9223372036854775807', ConfigSource.DEFAULT_CONFIG, ConfigType.LONG],
+      ['min.cleanable.dirty.ratio', '0.1', ConfigSource.DYNAMIC_TOPIC_CONFIG, ConfigType.DOUBLE],
+    ]);
+    expect(result.configs[0].synonyms).toEqual([
+      { name: 'delete.retention.ms', value: '900', source: ConfigSource.DYNAMIC_TOPIC_CONFIG },
+      { name: 'log.cleaner.delete.retention.ms', value: '86400000', source: ConfigSource.DEFAULT_CONFIG },
+    ]);
+    await expect(broker.registry.create('bad-ratio', 1, { 'min.cleanable.dirty.ratio': '1.5' })).rejects.toMatchObject({ kind: 'INVALID_CONFIG' });
+    await expect(broker.registry.create('bad-level', 1, { 'compression.gzip.level': '42' })).rejects.toMatchObject({ kind: 'INVALID_CONFIG' });
+  });
+
   it('answers UNKNOWN_TOPIC_OR_PARTITION for an unknown topic and INVALID_TOPIC_EXCEPTION for an illegal name', async () => {
     const [unknown, illegal] = await describeConfigs(4, [resource(TOPIC, 'ghost'), resource(TOPIC, 'bad/name')]);
     expect(unknown).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: "Topic 'ghost' does not exist.", configs: [] });
