@@ -2,40 +2,16 @@
 // over the same data directory, every acknowledged record is there, byte for byte, and appends
 // carry on from the recovered end. Segment files are preallocated, so the kill leaves each
 // active one with an unwritten tail that recovery must tell apart from data.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '../../src/client/client.js';
 import { forEachBackend } from '../helpers/backends.js';
 import { tempDir } from '../helpers/batches.js';
+import { killBroker, startBrokerProcess, type BrokerProcess } from '../helpers/broker-process.js';
 
-const BIN = join(import.meta.dirname, '../../dist/cli/sluice.cjs');
 const TOPIC = 'crash';
 
-interface BrokerProcess {
-  readonly child: ChildProcess;
-  readonly port: number;
-}
-
-async function startBroker(dataDir: string, native: string): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, [BIN, 'broker', '--port', '0', '--data', dataDir, '--log-level', 'warn'], {
-    env: { ...process.env, SLUICE_NATIVE: native },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await expect.poll(() => output, { timeout: 15_000 }).toMatch(/listening on 127\.0\.0\.1:(\d+)/);
-  return { child, port: Number(/listening on 127\.0\.0\.1:(\d+)/.exec(output)?.[1]) };
-}
-
-function kill(broker: BrokerProcess): Promise<void> {
-  return new Promise((resolve) => {
-    broker.child.once('exit', () => resolve());
-    broker.child.kill('SIGKILL');
-  });
-}
 
 function value(i: number): string {
   return `record-${i}-`.padEnd(200, String.fromCharCode(97 + (i % 26)));
@@ -56,7 +32,7 @@ describe.each(forEachBackend.map(([name]) => [name, name === 'native' ? '1' : '0
   it('keeps every acknowledged record and appends after them on restart', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const first = await startBroker(dir, native);
+    const first = await startBrokerProcess(dir, native);
     cleanups.push(() => void first.child.kill('SIGKILL'));
     const producer = clientOf(first).producer({ acks: -1, lingerMs: 0 });
 
@@ -79,13 +55,13 @@ describe.each(forEachBackend.map(([name]) => [name, name === 'native' ? '1' : '0
     };
     const loops = [sendLoop(), sendLoop(), sendLoop()];
     await expect.poll(() => acknowledged.size, { timeout: 20_000 }).toBeGreaterThanOrEqual(1200);
-    await kill(first);
+    await killBroker(first);
     sending = false;
     await Promise.all(loops);
     const logFile = join(dir, `${TOPIC}-0`, '00000000000000000000.log');
     expect(statSync(logFile).size % (8 * 1024 * 1024)).toBe(0); // the kill left the preallocated length
 
-    const second = await startBroker(dir, native);
+    const second = await startBrokerProcess(dir, native);
     cleanups.push(() => void second.child.kill('SIGKILL'));
     const client = clientOf(second);
     const [latest] = await client.admin().listOffsets(TOPIC, 'latest');

@@ -3,8 +3,6 @@
 // transaction is aborted by the next producer of its id or by its timeout, and a read_committed
 // reader sees every committed transaction whole and nothing of any other. (A crash between the
 // markers of two partitions is test/group/txn-coordinator.test.ts.)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '../../src/client/client.js';
 import { ApiKey, defaultProduceRequest } from '../../src/protocol/index.js';
@@ -12,30 +10,10 @@ import { defaultInitProducerIdRequest } from '../../src/protocol/generated/init-
 import { RawClient } from '../helpers/raw-client.js';
 import { forEachBackend, jsHotPath } from '../helpers/backends.js';
 import { tempDir } from '../helpers/batches.js';
+import { killBroker, startBrokerProcess, type BrokerProcess } from '../helpers/broker-process.js';
 
-const BIN = join(import.meta.dirname, '../../dist/cli/sluice.cjs');
 const TOPIC = 'txn-crash';
 
-interface BrokerProcess {
-  readonly child: ChildProcess;
-  readonly port: number;
-}
-
-async function startBroker(dataDir: string, native: string): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, [BIN, 'broker', '--port', '0', '--data', dataDir, '--log-level', 'warn'], { env: { ...process.env, SLUICE_NATIVE: native }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await expect.poll(() => output, { timeout: 15_000 }).toMatch(/listening on 127\.0\.0\.1:(\d+)/);
-  return { child, port: Number(/listening on 127\.0\.0\.1:(\d+)/.exec(output)?.[1]) };
-}
-
-function kill(broker: BrokerProcess): Promise<void> {
-  return new Promise((resolve) => {
-    broker.child.once('exit', () => resolve());
-    broker.child.kill('SIGKILL');
-  });
-}
 
 describe.each(forEachBackend.map(([name]) => [name, name === 'native' ? '1' : '0'] as const))('transactions when the broker is killed (%s)', (_name, native) => {
   const cleanups: Array<() => void | Promise<void>> = [];
@@ -50,7 +28,7 @@ describe.each(forEachBackend.map(([name]) => [name, name === 'native' ? '1' : '0
   }
 
   async function running(dir: string): Promise<{ broker: BrokerProcess; client: Client }> {
-    const broker = await startBroker(dir, native);
+    const broker = await startBrokerProcess(dir, native);
     cleanups.push(() => void broker.child.kill('SIGKILL'));
     const client = createClient({ brokers: [`127.0.0.1:${broker.port}`], retry: { initialRetryTime: 10, retries: 3 }, requestTimeoutMs: 5000 });
     cleanups.push(() => client.close().catch(() => undefined));
@@ -93,7 +71,7 @@ describe.each(forEachBackend.map(([name]) => [name, name === 'native' ? '1' : '0
     const last = batch(3);
     expect((await produce(raw, Buffer.from(last))).baseOffset).toBe(3);
     raw.close();
-    await kill(first.broker);
+    await killBroker(first.broker);
 
     const second = await running(dir);
     const again = await RawClient.connect(second.broker.port);
@@ -119,7 +97,7 @@ describe.each(forEachBackend.map(([name]) => [name, name === 'native' ? '1' : '0
     });
     open.catch(() => undefined);
     await written;
-    await kill(first.broker);
+    await killBroker(first.broker);
 
     const second = await running(dir);
     const next = second.client.producer({ transactionalId: 'crash-tx' });
@@ -142,7 +120,7 @@ describe.each(forEachBackend.map(([name]) => [name, name === 'native' ? '1' : '0
       })
       .catch(() => undefined);
     await written;
-    await kill(first.broker);
+    await killBroker(first.broker);
 
     const second = await running(dir);
     const stable = async () => (await second.client.admin().listOffsets(TOPIC, 'latest', 'read_committed'))[0].offset;
@@ -171,7 +149,7 @@ describe.each(forEachBackend.map(([name]) => [name, name === 'native' ? '1' : '0
       }
     })();
     await expect.poll(() => committed.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(15);
-    await kill(first.broker);
+    await killBroker(first.broker);
     running_ = false;
     await loop;
 

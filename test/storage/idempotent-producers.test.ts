@@ -4,14 +4,12 @@
 // after it), retention, DeleteRecords and producer-id expiration as Kafka's does.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HotPath } from '../../src/hotpath/index.js';
-import { PartitionLog } from '../../src/storage/index.js';
+import type { PartitionLog } from '../../src/storage/index.js';
 import { decodeProducerSnapshot, encodeProducerSnapshot } from '../../src/storage/producer-snapshot.js';
+import { partitionLogs } from '../helpers/partition-logs.js';
 import { forEachBackend, jsHotPath } from '../helpers/backends.js';
-import { tempDir } from '../helpers/batches.js';
-
-const quiet = { info: () => {}, warn: () => {} };
 const INT32_MAX = 0x7fffffff;
 
 interface ProducerSpec {
@@ -31,20 +29,8 @@ function producerBatch(hp: HotPath, spec: ProducerSpec): Buffer {
 }
 
 describe.each(forEachBackend)('idempotent producers in a partition log (%s)', (_name, hp) => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+  const openLog = partitionLogs(hp);
 
-  async function openLog(config = {}, dir?: string): Promise<{ log: PartitionLog; dir: string }> {
-    let where = dir;
-    if (where === undefined) {
-      const temp = tempDir();
-      cleanups.push(temp.cleanup);
-      where = temp.dir;
-    }
-    const log = await PartitionLog.open(where, { config, hotpath: hp, logger: quiet });
-    cleanups.unshift(() => log.abandon());
-    return { log, dir: where };
-  }
 
   const append = (log: PartitionLog, spec: ProducerSpec) => log.append(producerBatch(hp, spec));
 

@@ -1,31 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HotPath } from '../../src/hotpath/index.js';
-import { PartitionLog, StorageError } from '../../src/storage/index.js';
+import { StorageError } from '../../src/storage/index.js';
 import { forEachBackend } from '../helpers/backends.js';
-import { batchBaseOffsets, makeBatch, tempDir } from '../helpers/batches.js';
-
-const quiet = { info: () => {}, warn: () => {} };
+import { partitionLogs } from '../helpers/partition-logs.js';
+import { batchBaseOffsets, makeBatch } from '../helpers/batches.js';
 
 describe.each(forEachBackend)('PartitionLog (%s)', (_name, hp) => {
-  let cleanups: Array<() => void> = [];
-  afterEach(() => {
-    cleanups.forEach((cleanup) => cleanup());
-    cleanups = [];
-  });
-
-  async function openLog(config = {}, dir?: string): Promise<{ log: PartitionLog; dir: string }> {
-    let where = dir;
-    if (where === undefined) {
-      const temp = tempDir();
-      cleanups.push(temp.cleanup);
-      where = temp.dir;
-    }
-    const log = await PartitionLog.open(where, { config, hotpath: hp, logger: quiet });
-    cleanups.unshift(() => log.abandon());
-    return { log, dir: where };
-  }
+  const openLog = partitionLogs(hp);
 
   it('assigns consecutive offsets and reads the same bytes back', async () => {
     const { log } = await openLog();
@@ -170,10 +153,7 @@ describe.each(forEachBackend)('PartitionLog (%s)', (_name, hp) => {
         return hp.appendFile(fd, position, buffers, sync);
       },
     };
-    const temp = tempDir();
-    cleanups.push(temp.cleanup);
-    const log = await PartitionLog.open(temp.dir, { config: { flushPolicy: 'os' }, hotpath: spy, logger: quiet });
-    cleanups.unshift(() => log.abandon());
+    const { log } = await openLog({ flushPolicy: 'os' }, undefined, spy);
     await log.append(makeBatch(hp, { records: 2 }), { sync: true });
     expect(calls).toEqual(['write+sync']);
     expect(log.syncCount).toBe(1);
@@ -201,10 +181,7 @@ describe.each(forEachBackend)('PartitionLog (%s)', (_name, hp) => {
         return hp.appendFile(fd, position, buffers, sync);
       },
     };
-    const temp = tempDir();
-    cleanups.push(temp.cleanup);
-    const log = await PartitionLog.open(temp.dir, { config: { flushPolicy: 'os', segmentBytes: 4096 }, hotpath: spy, logger: quiet });
-    cleanups.unshift(() => log.abandon());
+    const { log } = await openLog({ flushPolicy: 'os', segmentBytes: 4096 }, undefined, spy);
     await log.append(makeBatch(hp, { records: 2 }));
     const round = log.flush();
     await log.append(makeBatch(hp, { valueBytes: 5000 }), { sync: true }).then(() => events.push('durable append acknowledged'));

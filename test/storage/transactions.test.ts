@@ -4,15 +4,12 @@
 // `.txnindex` layout, across a clean restart and a crash.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HotPath } from '../../src/hotpath/index.js';
 import { decodeRecordBatches, readControlBatch } from '../../src/records/index.js';
-import { PartitionLog } from '../../src/storage/index.js';
 import { decodeTxnIndex, encodeTxnIndex } from '../../src/storage/aborted-transactions.js';
+import { partitionLogs } from '../helpers/partition-logs.js';
 import { forEachBackend } from '../helpers/backends.js';
-import { tempDir } from '../helpers/batches.js';
-
-const quiet = { info: () => {}, warn: () => {} };
 
 /** A batch of producer `producerId` (epoch 0 unless given), transactional unless told otherwise. */
 function txnBatch(hp: HotPath, producerId: number, sequence: number, records = 1, options: { epoch?: number; transactional?: boolean } = {}): Buffer {
@@ -25,20 +22,8 @@ function txnBatch(hp: HotPath, producerId: number, sequence: number, records = 1
 const marker = (producerId: number, type: 'commit' | 'abort', producerEpoch = 0) => ({ producerId, producerEpoch, type, coordinatorEpoch: 3, timestamp: Date.now() });
 
 describe.each(forEachBackend)('transactions in a partition log (%s)', (_name, hp) => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+  const openLog = partitionLogs(hp);
 
-  async function openLog(config = {}, dir?: string): Promise<{ log: PartitionLog; dir: string }> {
-    let where = dir;
-    if (where === undefined) {
-      const temp = tempDir();
-      cleanups.push(temp.cleanup);
-      where = temp.dir;
-    }
-    const log = await PartitionLog.open(where, { config, hotpath: hp, logger: quiet });
-    cleanups.unshift(() => log.abandon());
-    return { log, dir: where };
-  }
 
   it('holds the last stable offset at the first offset of the oldest open transaction', async () => {
     const { log } = await openLog();
