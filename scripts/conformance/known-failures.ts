@@ -25,6 +25,11 @@ const ZERO_REBALANCE_TIMEOUT =
   'loses that race. kafkajs CI\'s Kafka 2.4 had no such rule; whether Kafka 3.x, whose delayed operations expire on a coarser clock, lets ' +
   'the SyncGroup in first was not checked here';
 
+const REQUEST_TIMEOUT_1MS =
+  'the client runs with requestTimeout 1 ms and expects some request to time out; kafkajs checks every 1 ms for requests older than that, and ' +
+  'against a broker on the same machine no request may still be pending at a check (instrumentationEvents failed in every run here; the ' +
+  'admin and producer variants in some runs only)';
+
 export const KNOWN_FAILURES: readonly KnownFailure[] = [
   // librdkafka
   {
@@ -59,10 +64,12 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
   ...['src/consumer/__tests__/errorRecovery.spec.js', 'src/broker/__tests__/offsetCommit.spec.js', 'src/broker/__tests__/offsetFetch.spec.js', 'src/broker/__tests__/heartbeat.spec.js'].map(
     (test): KnownFailure => ({ suite: 'kafkajs', test, message: /not aware of this member/, cause: 'test environment', detail: ZERO_REBALANCE_TIMEOUT }),
   ),
-  {
-    suite: 'kafkajs', test: 'src/consumer/__tests__/instrumentationEvents.spec.js', name: /emits request timeout events/, cause: 'test environment',
-    detail: 'the consumer runs with requestTimeout 1 ms and expects some request to time out; kafkajs checks every 1 ms for requests older than that, and against a broker on the same machine no request was still pending at a check (fails the same way every run here)',
-  },
+  // Request-timeout tests: requestTimeout 1 ms, and some request is expected to still be pending at a check.
+  ...([
+    ['src/consumer/__tests__/instrumentationEvents.spec.js', /emits request timeout events/],
+    ['src/admin/index.spec.js', /emits the request timeout event/],
+    ['src/producer/index.spec.js', /emits the request timeout event/],
+  ] as const).map(([test, name]): KnownFailure => ({ suite: 'kafkajs', test, name, cause: 'test environment', detail: REQUEST_TIMEOUT_1MS })),
 ];
 
 /** Brokers that did not exit 0 after SIGTERM, looked into: test file (as the report names it) and what happened. */
