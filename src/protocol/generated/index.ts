@@ -23,12 +23,18 @@ import * as addPartitionsToTxn from './add-partitions-to-txn.js';
 import * as addOffsetsToTxn from './add-offsets-to-txn.js';
 import * as endTxn from './end-txn.js';
 import * as txnOffsetCommit from './txn-offset-commit.js';
+import * as describeAcls from './describe-acls.js';
+import * as createAcls from './create-acls.js';
+import * as deleteAcls from './delete-acls.js';
 import * as describeConfigs from './describe-configs.js';
 import * as alterConfigs from './alter-configs.js';
+import * as saslAuthenticate from './sasl-authenticate.js';
 import * as createPartitions from './create-partitions.js';
 import * as deleteGroups from './delete-groups.js';
 import * as incrementalAlterConfigs from './incremental-alter-configs.js';
 import * as offsetDelete from './offset-delete.js';
+import * as describeUserScramCredentials from './describe-user-scram-credentials.js';
+import * as alterUserScramCredentials from './alter-user-scram-credentials.js';
 import * as describeCluster from './describe-cluster.js';
 import * as describeProducers from './describe-producers.js';
 import * as describeTransactions from './describe-transactions.js';
@@ -58,12 +64,18 @@ export { decodeAddPartitionsToTxnRequest, sizeAddPartitionsToTxnRequest, encodeA
 export { decodeAddOffsetsToTxnRequest, sizeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, splicedAddOffsetsToTxnRequest, defaultAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse, sizeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse, splicedAddOffsetsToTxnResponse, defaultAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
 export { decodeEndTxnRequest, sizeEndTxnRequest, encodeEndTxnRequest, splicedEndTxnRequest, defaultEndTxnRequest, decodeEndTxnResponse, sizeEndTxnResponse, encodeEndTxnResponse, splicedEndTxnResponse, defaultEndTxnResponse } from './end-txn.js';
 export { decodeTxnOffsetCommitRequest, sizeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, splicedTxnOffsetCommitRequest, defaultTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse, sizeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse, splicedTxnOffsetCommitResponse, defaultTxnOffsetCommitResponse } from './txn-offset-commit.js';
+export { decodeDescribeAclsRequest, sizeDescribeAclsRequest, encodeDescribeAclsRequest, splicedDescribeAclsRequest, defaultDescribeAclsRequest, decodeDescribeAclsResponse, sizeDescribeAclsResponse, encodeDescribeAclsResponse, splicedDescribeAclsResponse, defaultDescribeAclsResponse } from './describe-acls.js';
+export { decodeCreateAclsRequest, sizeCreateAclsRequest, encodeCreateAclsRequest, splicedCreateAclsRequest, defaultCreateAclsRequest, decodeCreateAclsResponse, sizeCreateAclsResponse, encodeCreateAclsResponse, splicedCreateAclsResponse, defaultCreateAclsResponse } from './create-acls.js';
+export { decodeDeleteAclsRequest, sizeDeleteAclsRequest, encodeDeleteAclsRequest, splicedDeleteAclsRequest, defaultDeleteAclsRequest, decodeDeleteAclsResponse, sizeDeleteAclsResponse, encodeDeleteAclsResponse, splicedDeleteAclsResponse, defaultDeleteAclsResponse } from './delete-acls.js';
 export { decodeDescribeConfigsRequest, sizeDescribeConfigsRequest, encodeDescribeConfigsRequest, splicedDescribeConfigsRequest, defaultDescribeConfigsRequest, decodeDescribeConfigsResponse, sizeDescribeConfigsResponse, encodeDescribeConfigsResponse, splicedDescribeConfigsResponse, defaultDescribeConfigsResponse } from './describe-configs.js';
 export { decodeAlterConfigsRequest, sizeAlterConfigsRequest, encodeAlterConfigsRequest, splicedAlterConfigsRequest, defaultAlterConfigsRequest, decodeAlterConfigsResponse, sizeAlterConfigsResponse, encodeAlterConfigsResponse, splicedAlterConfigsResponse, defaultAlterConfigsResponse } from './alter-configs.js';
+export { decodeSaslAuthenticateRequest, sizeSaslAuthenticateRequest, encodeSaslAuthenticateRequest, splicedSaslAuthenticateRequest, defaultSaslAuthenticateRequest, decodeSaslAuthenticateResponse, sizeSaslAuthenticateResponse, encodeSaslAuthenticateResponse, splicedSaslAuthenticateResponse, defaultSaslAuthenticateResponse } from './sasl-authenticate.js';
 export { decodeCreatePartitionsRequest, sizeCreatePartitionsRequest, encodeCreatePartitionsRequest, splicedCreatePartitionsRequest, defaultCreatePartitionsRequest, decodeCreatePartitionsResponse, sizeCreatePartitionsResponse, encodeCreatePartitionsResponse, splicedCreatePartitionsResponse, defaultCreatePartitionsResponse } from './create-partitions.js';
 export { decodeDeleteGroupsRequest, sizeDeleteGroupsRequest, encodeDeleteGroupsRequest, splicedDeleteGroupsRequest, defaultDeleteGroupsRequest, decodeDeleteGroupsResponse, sizeDeleteGroupsResponse, encodeDeleteGroupsResponse, splicedDeleteGroupsResponse, defaultDeleteGroupsResponse } from './delete-groups.js';
 export { decodeIncrementalAlterConfigsRequest, sizeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest, splicedIncrementalAlterConfigsRequest, defaultIncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsResponse, sizeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse, splicedIncrementalAlterConfigsResponse, defaultIncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
 export { decodeOffsetDeleteRequest, sizeOffsetDeleteRequest, encodeOffsetDeleteRequest, splicedOffsetDeleteRequest, defaultOffsetDeleteRequest, decodeOffsetDeleteResponse, sizeOffsetDeleteResponse, encodeOffsetDeleteResponse, splicedOffsetDeleteResponse, defaultOffsetDeleteResponse } from './offset-delete.js';
+export { decodeDescribeUserScramCredentialsRequest, sizeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest, splicedDescribeUserScramCredentialsRequest, defaultDescribeUserScramCredentialsRequest, decodeDescribeUserScramCredentialsResponse, sizeDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse, splicedDescribeUserScramCredentialsResponse, defaultDescribeUserScramCredentialsResponse } from './describe-user-scram-credentials.js';
+export { decodeAlterUserScramCredentialsRequest, sizeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest, splicedAlterUserScramCredentialsRequest, defaultAlterUserScramCredentialsRequest, decodeAlterUserScramCredentialsResponse, sizeAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse, splicedAlterUserScramCredentialsResponse, defaultAlterUserScramCredentialsResponse } from './alter-user-scram-credentials.js';
 export { decodeDescribeClusterRequest, sizeDescribeClusterRequest, encodeDescribeClusterRequest, splicedDescribeClusterRequest, defaultDescribeClusterRequest, decodeDescribeClusterResponse, sizeDescribeClusterResponse, encodeDescribeClusterResponse, splicedDescribeClusterResponse, defaultDescribeClusterResponse } from './describe-cluster.js';
 export { decodeDescribeProducersRequest, sizeDescribeProducersRequest, encodeDescribeProducersRequest, splicedDescribeProducersRequest, defaultDescribeProducersRequest, decodeDescribeProducersResponse, sizeDescribeProducersResponse, encodeDescribeProducersResponse, splicedDescribeProducersResponse, defaultDescribeProducersResponse } from './describe-producers.js';
 export { decodeDescribeTransactionsRequest, sizeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, splicedDescribeTransactionsRequest, defaultDescribeTransactionsRequest, decodeDescribeTransactionsResponse, sizeDescribeTransactionsResponse, encodeDescribeTransactionsResponse, splicedDescribeTransactionsResponse, defaultDescribeTransactionsResponse } from './describe-transactions.js';
@@ -91,12 +103,18 @@ export type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from './ad
 export type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
 export type { EndTxnRequest, EndTxnResponse } from './end-txn.js';
 export type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './txn-offset-commit.js';
+export type { DescribeAclsRequest, DescribeAclsResponse } from './describe-acls.js';
+export type { CreateAclsRequest, CreateAclsResponse } from './create-acls.js';
+export type { DeleteAclsRequest, DeleteAclsResponse } from './delete-acls.js';
 export type { DescribeConfigsRequest, DescribeConfigsResponse } from './describe-configs.js';
 export type { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
+export type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './sasl-authenticate.js';
 export type { CreatePartitionsRequest, CreatePartitionsResponse } from './create-partitions.js';
 export type { DeleteGroupsRequest, DeleteGroupsResponse } from './delete-groups.js';
 export type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
 export type { OffsetDeleteRequest, OffsetDeleteResponse } from './offset-delete.js';
+export type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './describe-user-scram-credentials.js';
+export type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './alter-user-scram-credentials.js';
 export type { DescribeClusterRequest, DescribeClusterResponse } from './describe-cluster.js';
 export type { DescribeProducersRequest, DescribeProducersResponse } from './describe-producers.js';
 export type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './describe-transactions.js';
@@ -127,12 +145,18 @@ export const ApiKey = {
   AddOffsetsToTxn: 25,
   EndTxn: 26,
   TxnOffsetCommit: 28,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
   DescribeConfigs: 32,
   AlterConfigs: 33,
+  SaslAuthenticate: 36,
   CreatePartitions: 37,
   DeleteGroups: 42,
   IncrementalAlterConfigs: 44,
   OffsetDelete: 47,
+  DescribeUserScramCredentials: 50,
+  AlterUserScramCredentials: 51,
   DescribeCluster: 60,
   DescribeProducers: 61,
   DescribeTransactions: 65,
@@ -165,12 +189,18 @@ export interface ApiMessages {
   25: { request: addOffsetsToTxn.AddOffsetsToTxnRequest; response: addOffsetsToTxn.AddOffsetsToTxnResponse };
   26: { request: endTxn.EndTxnRequest; response: endTxn.EndTxnResponse };
   28: { request: txnOffsetCommit.TxnOffsetCommitRequest; response: txnOffsetCommit.TxnOffsetCommitResponse };
+  29: { request: describeAcls.DescribeAclsRequest; response: describeAcls.DescribeAclsResponse };
+  30: { request: createAcls.CreateAclsRequest; response: createAcls.CreateAclsResponse };
+  31: { request: deleteAcls.DeleteAclsRequest; response: deleteAcls.DeleteAclsResponse };
   32: { request: describeConfigs.DescribeConfigsRequest; response: describeConfigs.DescribeConfigsResponse };
   33: { request: alterConfigs.AlterConfigsRequest; response: alterConfigs.AlterConfigsResponse };
+  36: { request: saslAuthenticate.SaslAuthenticateRequest; response: saslAuthenticate.SaslAuthenticateResponse };
   37: { request: createPartitions.CreatePartitionsRequest; response: createPartitions.CreatePartitionsResponse };
   42: { request: deleteGroups.DeleteGroupsRequest; response: deleteGroups.DeleteGroupsResponse };
   44: { request: incrementalAlterConfigs.IncrementalAlterConfigsRequest; response: incrementalAlterConfigs.IncrementalAlterConfigsResponse };
   47: { request: offsetDelete.OffsetDeleteRequest; response: offsetDelete.OffsetDeleteResponse };
+  50: { request: describeUserScramCredentials.DescribeUserScramCredentialsRequest; response: describeUserScramCredentials.DescribeUserScramCredentialsResponse };
+  51: { request: alterUserScramCredentials.AlterUserScramCredentialsRequest; response: alterUserScramCredentials.AlterUserScramCredentialsResponse };
   60: { request: describeCluster.DescribeClusterRequest; response: describeCluster.DescribeClusterResponse };
   61: { request: describeProducers.DescribeProducersRequest; response: describeProducers.DescribeProducersResponse };
   65: { request: describeTransactions.DescribeTransactionsRequest; response: describeTransactions.DescribeTransactionsResponse };
@@ -547,6 +577,54 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     splicedRequest: txnOffsetCommit.splicedTxnOffsetCommitRequest,
     splicedResponse: txnOffsetCommit.splicedTxnOffsetCommitResponse,
   },
+  29: {
+    apiKey: 29,
+    name: 'DescribeAcls',
+    minVersion: 0,
+    maxVersion: 3,
+    advertisedMinVersion: 0,
+    flexibleFrom: 2,
+    decodeRequest: describeAcls.decodeDescribeAclsRequest,
+    sizeRequest: describeAcls.sizeDescribeAclsRequest,
+    encodeRequest: describeAcls.encodeDescribeAclsRequest,
+    decodeResponse: describeAcls.decodeDescribeAclsResponse,
+    sizeResponse: describeAcls.sizeDescribeAclsResponse,
+    encodeResponse: describeAcls.encodeDescribeAclsResponse,
+    splicedRequest: describeAcls.splicedDescribeAclsRequest,
+    splicedResponse: describeAcls.splicedDescribeAclsResponse,
+  },
+  30: {
+    apiKey: 30,
+    name: 'CreateAcls',
+    minVersion: 0,
+    maxVersion: 3,
+    advertisedMinVersion: 0,
+    flexibleFrom: 2,
+    decodeRequest: createAcls.decodeCreateAclsRequest,
+    sizeRequest: createAcls.sizeCreateAclsRequest,
+    encodeRequest: createAcls.encodeCreateAclsRequest,
+    decodeResponse: createAcls.decodeCreateAclsResponse,
+    sizeResponse: createAcls.sizeCreateAclsResponse,
+    encodeResponse: createAcls.encodeCreateAclsResponse,
+    splicedRequest: createAcls.splicedCreateAclsRequest,
+    splicedResponse: createAcls.splicedCreateAclsResponse,
+  },
+  31: {
+    apiKey: 31,
+    name: 'DeleteAcls',
+    minVersion: 0,
+    maxVersion: 3,
+    advertisedMinVersion: 0,
+    flexibleFrom: 2,
+    decodeRequest: deleteAcls.decodeDeleteAclsRequest,
+    sizeRequest: deleteAcls.sizeDeleteAclsRequest,
+    encodeRequest: deleteAcls.encodeDeleteAclsRequest,
+    decodeResponse: deleteAcls.decodeDeleteAclsResponse,
+    sizeResponse: deleteAcls.sizeDeleteAclsResponse,
+    encodeResponse: deleteAcls.encodeDeleteAclsResponse,
+    splicedRequest: deleteAcls.splicedDeleteAclsRequest,
+    splicedResponse: deleteAcls.splicedDeleteAclsResponse,
+  },
   32: {
     apiKey: 32,
     name: 'DescribeConfigs',
@@ -578,6 +656,22 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     encodeResponse: alterConfigs.encodeAlterConfigsResponse,
     splicedRequest: alterConfigs.splicedAlterConfigsRequest,
     splicedResponse: alterConfigs.splicedAlterConfigsResponse,
+  },
+  36: {
+    apiKey: 36,
+    name: 'SaslAuthenticate',
+    minVersion: 0,
+    maxVersion: 2,
+    advertisedMinVersion: 0,
+    flexibleFrom: 2,
+    decodeRequest: saslAuthenticate.decodeSaslAuthenticateRequest,
+    sizeRequest: saslAuthenticate.sizeSaslAuthenticateRequest,
+    encodeRequest: saslAuthenticate.encodeSaslAuthenticateRequest,
+    decodeResponse: saslAuthenticate.decodeSaslAuthenticateResponse,
+    sizeResponse: saslAuthenticate.sizeSaslAuthenticateResponse,
+    encodeResponse: saslAuthenticate.encodeSaslAuthenticateResponse,
+    splicedRequest: saslAuthenticate.splicedSaslAuthenticateRequest,
+    splicedResponse: saslAuthenticate.splicedSaslAuthenticateResponse,
   },
   37: {
     apiKey: 37,
@@ -642,6 +736,38 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
     encodeResponse: offsetDelete.encodeOffsetDeleteResponse,
     splicedRequest: offsetDelete.splicedOffsetDeleteRequest,
     splicedResponse: offsetDelete.splicedOffsetDeleteResponse,
+  },
+  50: {
+    apiKey: 50,
+    name: 'DescribeUserScramCredentials',
+    minVersion: 0,
+    maxVersion: 0,
+    advertisedMinVersion: 0,
+    flexibleFrom: 0,
+    decodeRequest: describeUserScramCredentials.decodeDescribeUserScramCredentialsRequest,
+    sizeRequest: describeUserScramCredentials.sizeDescribeUserScramCredentialsRequest,
+    encodeRequest: describeUserScramCredentials.encodeDescribeUserScramCredentialsRequest,
+    decodeResponse: describeUserScramCredentials.decodeDescribeUserScramCredentialsResponse,
+    sizeResponse: describeUserScramCredentials.sizeDescribeUserScramCredentialsResponse,
+    encodeResponse: describeUserScramCredentials.encodeDescribeUserScramCredentialsResponse,
+    splicedRequest: describeUserScramCredentials.splicedDescribeUserScramCredentialsRequest,
+    splicedResponse: describeUserScramCredentials.splicedDescribeUserScramCredentialsResponse,
+  },
+  51: {
+    apiKey: 51,
+    name: 'AlterUserScramCredentials',
+    minVersion: 0,
+    maxVersion: 0,
+    advertisedMinVersion: 0,
+    flexibleFrom: 0,
+    decodeRequest: alterUserScramCredentials.decodeAlterUserScramCredentialsRequest,
+    sizeRequest: alterUserScramCredentials.sizeAlterUserScramCredentialsRequest,
+    encodeRequest: alterUserScramCredentials.encodeAlterUserScramCredentialsRequest,
+    decodeResponse: alterUserScramCredentials.decodeAlterUserScramCredentialsResponse,
+    sizeResponse: alterUserScramCredentials.sizeAlterUserScramCredentialsResponse,
+    encodeResponse: alterUserScramCredentials.encodeAlterUserScramCredentialsResponse,
+    splicedRequest: alterUserScramCredentials.splicedAlterUserScramCredentialsRequest,
+    splicedResponse: alterUserScramCredentials.splicedAlterUserScramCredentialsResponse,
   },
   60: {
     apiKey: 60,
@@ -710,4 +836,4 @@ export const API_CODECS: { readonly [K in ApiKey]: ApiCodec<ApiMessages[K]['requ
 };
 
 /** Every entry, by ascending API key. */
-export const API_CODEC_LIST: readonly AnyApiCodec[] = [API_CODECS[0], API_CODECS[1], API_CODECS[2], API_CODECS[3], API_CODECS[8], API_CODECS[9], API_CODECS[10], API_CODECS[11], API_CODECS[12], API_CODECS[13], API_CODECS[14], API_CODECS[15], API_CODECS[16], API_CODECS[17], API_CODECS[18], API_CODECS[19], API_CODECS[20], API_CODECS[21], API_CODECS[22], API_CODECS[24], API_CODECS[25], API_CODECS[26], API_CODECS[28], API_CODECS[32], API_CODECS[33], API_CODECS[37], API_CODECS[42], API_CODECS[44], API_CODECS[47], API_CODECS[60], API_CODECS[61], API_CODECS[65], API_CODECS[66]];
+export const API_CODEC_LIST: readonly AnyApiCodec[] = [API_CODECS[0], API_CODECS[1], API_CODECS[2], API_CODECS[3], API_CODECS[8], API_CODECS[9], API_CODECS[10], API_CODECS[11], API_CODECS[12], API_CODECS[13], API_CODECS[14], API_CODECS[15], API_CODECS[16], API_CODECS[17], API_CODECS[18], API_CODECS[19], API_CODECS[20], API_CODECS[21], API_CODECS[22], API_CODECS[24], API_CODECS[25], API_CODECS[26], API_CODECS[28], API_CODECS[29], API_CODECS[30], API_CODECS[31], API_CODECS[32], API_CODECS[33], API_CODECS[36], API_CODECS[37], API_CODECS[42], API_CODECS[44], API_CODECS[47], API_CODECS[50], API_CODECS[51], API_CODECS[60], API_CODECS[61], API_CODECS[65], API_CODECS[66]];
