@@ -46,9 +46,9 @@ describe('request frames', () => {
   });
 
   it('still reads the header of an API it does not serve, then refuses the body', () => {
-    const frame = Buffer.from('0024' + '0001' + '0000002a' + 'ffff', 'hex'); // SaslAuthenticate v1, null client id
+    const frame = Buffer.from('0044' + '0000' + '0000002a' + 'ffff' + '00', 'hex'); // ConsumerGroupHeartbeat v0 (flexible header), null client id
     const parsed = readRequestFrame(frame);
-    expect(parsed.header).toEqual({ requestApiKey: 36, requestApiVersion: 1, correlationId: 42, clientId: null });
+    expect(parsed.header).toMatchObject({ requestApiKey: 68, requestApiVersion: 0, correlationId: 42, clientId: null });
     expect(() => decodeRequestBody(parsed)).toThrow(expect.objectContaining({ kind: 'UNSUPPORTED_API' }));
   });
 
