@@ -17,6 +17,8 @@ import type { BrokerState } from './request-context.js';
 import { createDispatch } from './router.js';
 import { BrokerServer } from './server.js';
 import { TopicRegistry } from './topic-registry.js';
+import { advertisedAddresses, listenersOf, type Address, type ListenerSpec } from './listeners.js';
+import { UserStore } from './security/users.js';
 import { transactionEnds } from './transaction-ends.js';
 
 /** How often retention runs over every log (log.retention.check.interval.ms). */
@@ -30,16 +32,23 @@ export interface StartBrokerOptions extends BrokerConfigInput {
 }
 
 export interface RunningBroker {
+  /** The first listener's address. */
   readonly host: string;
   readonly port: number;
-  /** "host:port", what clients take as their bootstrap server. */
+  /** "host:port" of the first listener, what clients take as their bootstrap server. */
   readonly bootstrap: string;
+  /** Every listener with the port it got. */
+  readonly listeners: ReadonlyArray<ListenerSpec & { readonly bootstrap: string }>;
   readonly dataDir: string;
   readonly clusterId: string;
   readonly backend: BackendName;
   readonly config: BrokerConfig;
   readonly registry: TopicRegistry;
   readonly groups: GroupCoordinator;
+  /** SCRAM users (users.json): add and remove them at run time. */
+  readonly users: UserStore;
+  /** Reads the TLS certificate, key and CA files again (on SIGHUP, say). */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
@@ -58,23 +67,31 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const groupStore = await GroupStore.open(config.dataDir, { logger: storageLogger(logger) });
   const groups = GroupCoordinator.load(groupStore, coordinatorSettings(config), logger.child({ component: 'groups' }));
   const stopping = new AbortController();
-  const advertised = { host: config.advertisedHost ?? config.host, port: config.advertisedPort ?? config.port };
+  const listeners = listenersOf(config);
+  const users = UserStore.open(config.dataDir);
+  for (const seed of config.users) await users.setPassword(seed.name, seed.password, seed.mechanism === undefined ? undefined : [seed.mechanism]);
+  // Filled in once the listeners have their ports.
+  const advertised = new Map<string, Address>();
   // Fetch reads borrow their memory and give it back once the socket has taken the response.
   const fetchMemory = new ReadBufferPool(FETCH_READ_POOL_BYTES);
   const producerIds = ProducerIdAllocator.open(config.dataDir);
   // Opened after the logs and groups: it finishes transactions a crash left half-way through their markers.
   const transactions = await TransactionCoordinator.open(config.dataDir, producerIds, transactionEnds(registry, () => groups), logger.child({ component: 'transactions' }), storageLogger(logger));
-  const state: BrokerState = { config, registry, groups, producerIds, transactions, clusterId, advertised, logger, stopping: stopping.signal, fetchMemory };
+  const state: BrokerState = { config, registry, groups, producerIds, transactions, clusterId, advertised, users, logger, stopping: stopping.signal, fetchMemory };
   const giveBack = (pieces: readonly Buffer[]): void => pieces.forEach((piece) => fetchMemory.giveBack(piece));
-  const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger, giveBack);
-  const port = await listenOrClose(server, config, async () => {
+  const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger, config.tls, giveBack);
+  const ports = await listenOrClose(server, listeners, async () => {
     await transactions.close();
     await groups.close();
     await registry.close();
   });
-  if (config.advertisedPort === null) advertised.port = port;
+  for (const [name, address] of advertisedAddresses(config, listeners, ports)) advertised.set(name, address);
+  const bound = listeners.map((listener) => {
+    const port = ports.get(listener.name) as number;
+    return { ...listener, port, bootstrap: `${listener.host === '0.0.0.0' ? '127.0.0.1' : listener.host}:${port}` };
+  });
   const retention = setInterval(() => applyRetention(registry, logger), RETENTION_CHECK_MS).unref();
-  logger.info({ host: config.host, port, dataDir: config.dataDir, backend: describeBackend() }, 'sluice broker listening');
+  logger.info({ listeners: bound.map((l) => `${l.name}://${l.bootstrap}`), dataDir: config.dataDir, backend: describeBackend() }, 'sluice broker listening');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -92,12 +109,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     })();
     return closing;
   };
-  return { host: config.host, port, bootstrap: `${config.host}:${port}`, dataDir: config.dataDir, clusterId, backend, config, registry, groups, close };
+  const [first] = bound;
+  const reloadTls = (): void => server.reloadTls();
+  return { host: first.host, port: first.port, bootstrap: first.bootstrap, listeners: bound, dataDir: config.dataDir, clusterId, backend, config, registry, groups, users, reloadTls, close };
 }
 
-async function listenOrClose(server: BrokerServer, config: BrokerConfig, closeStores: () => Promise<void>): Promise<number> {
+async function listenOrClose(server: BrokerServer, listeners: readonly ListenerSpec[], closeStores: () => Promise<void>): Promise<Map<string, number>> {
   try {
-    return await server.listen({ host: config.host, port: config.port });
+    return await server.listen(listeners);
   } catch (error) {
     await closeStores();
     throw error;

@@ -32,11 +32,42 @@ export interface BrokerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Storage defaults for every topic (topic configs override them). */
   readonly log: Partial<LogConfig>;
+  /** Kafka's listeners, e.g. ["PLAINTEXT://127.0.0.1:9092", "SASL_SSL://127.0.0.1:9094"]; null: one PLAINTEXT listener on host:port. */
+  readonly listeners: readonly string[] | null;
+  /** What Metadata tells a client of each listener, by listener name ("SASL_SSL://broker.example:9094"). */
+  readonly advertisedListeners: readonly string[] | null;
+  /** Certificate, key and trusted CA for the SSL and SASL_SSL listeners. */
+  readonly tls: TlsSettings | null;
+  /** SASL mechanisms the SASL listeners offer (sasl.enabled.mechanisms). */
+  readonly saslMechanisms: readonly string[];
+  /** Principals ACLs never refuse (super.users), e.g. "User:admin". */
+  readonly superUsers: readonly string[];
+  /** Resources with no ACL are open to all (allow.everyone.if.no.acl.found); null: only while no listener authenticates. */
+  readonly allowEveryoneIfNoAclFound: boolean | null;
+  /** Connections must authenticate again this often (connections.max.reauth.ms, KIP-368); 0: never. */
+  readonly connectionsMaxReauthMs: number;
+  /** SCRAM users created at start (tests, startBroker): stored salted and hashed like any other. */
+  readonly users: readonly UserSeed[];
 }
 
-type Kind = 'integer' | 'string' | 'boolean' | { oneOf: readonly string[] };
+export interface TlsSettings {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** CAs trusted for client certificates; null: the system's. */
+  readonly caFile: string | null;
+  readonly clientAuth: 'none' | 'requested' | 'required';
+}
 
-const BROKER_KEYS: Record<Exclude<keyof BrokerConfig, 'log'>, Kind> = {
+export interface UserSeed {
+  readonly name: string;
+  readonly password: string;
+  /** Both SCRAM mechanisms when omitted. */
+  readonly mechanism?: 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+}
+
+type Kind = 'integer' | 'string' | 'boolean' | 'string-list' | { oneOf: readonly string[] };
+
+const BROKER_KEYS: Record<Exclude<keyof BrokerConfig, 'log' | 'tls' | 'users'>, Kind> = {
   nodeId: 'integer',
   host: 'string',
   port: 'integer',
@@ -53,6 +84,19 @@ const BROKER_KEYS: Record<Exclude<keyof BrokerConfig, 'log'>, Kind> = {
   groupMaxSessionTimeoutMs: 'integer',
   groupMaxSize: 'integer',
   logLevel: { oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  listeners: 'string-list',
+  advertisedListeners: 'string-list',
+  saslMechanisms: 'string-list',
+  superUsers: 'string-list',
+  allowEveryoneIfNoAclFound: 'boolean',
+  connectionsMaxReauthMs: 'integer',
+};
+
+const TLS_KEYS: Record<keyof TlsSettings, Kind> = {
+  certFile: 'string',
+  keyFile: 'string',
+  caFile: 'string',
+  clientAuth: { oneOf: ['none', 'requested', 'required'] },
 };
 
 const LOG_KEYS: Record<keyof LogConfig, Kind> = {
@@ -90,6 +134,14 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   groupMaxSize: 2_147_483_647,
   logLevel: 'info',
   log: {},
+  listeners: null,
+  advertisedListeners: null,
+  tls: null,
+  saslMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'],
+  superUsers: [],
+  allowEveryoneIfNoAclFound: null,
+  connectionsMaxReauthMs: 0,
+  users: [],
 };
 
 export class ConfigError extends Error {
@@ -99,7 +151,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type BrokerConfigInput = Partial<Omit<BrokerConfig, 'log'>> & { log?: Partial<LogConfig> };
+export type BrokerConfigInput = Partial<Omit<BrokerConfig, 'log' | 'tls'>> & { log?: Partial<LogConfig>; tls?: Partial<TlsSettings> | null };
 
 /** Checks an untyped object (from YAML, env or flags) against the declared keys. */
 export function parseConfigObject(input: unknown, source: string): BrokerConfigInput {
@@ -107,8 +159,12 @@ export function parseConfigObject(input: unknown, source: string): BrokerConfigI
   if (typeof input !== 'object' || Array.isArray(input)) throw new ConfigError('(top level)', source, 'must be a mapping of keys to values');
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (key === 'log') {
-      result.log = parseSection(value, LOG_KEYS, source, 'log.');
+    if (key === 'log' || key === 'tls') {
+      result[key] = parseSection(value, key === 'log' ? LOG_KEYS : TLS_KEYS, source, `${key}.`);
+      continue;
+    }
+    if (key === 'users') {
+      result.users = parseUsers(value, source);
       continue;
     }
     const kind = (BROKER_KEYS as Record<string, Kind>)[key];
@@ -145,8 +201,23 @@ function coerce(value: unknown, kind: Kind, key: string, source: string): unknow
     if (typeof value !== 'string' || value.length === 0) throw new ConfigError(key, source, `must be a non-empty string, got ${JSON.stringify(value)}`);
     return value;
   }
+  if (kind === 'string-list') {
+    const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) throw new ConfigError(key, source, `must be a list of strings, got ${JSON.stringify(value)}`);
+    return list;
+  }
   if (typeof value !== 'string' || !kind.oneOf.includes(value)) throw new ConfigError(key, source, `must be one of ${kind.oneOf.join(', ')}, got ${JSON.stringify(value)}`);
   return value;
+}
+
+function parseUsers(value: unknown, source: string): UserSeed[] {
+  if (!Array.isArray(value)) throw new ConfigError('users', source, 'must be a list of { name, password }');
+  return value.map((user: unknown, i) => {
+    const { name, password, mechanism } = (user ?? {}) as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '' || typeof password !== 'string' || password === '') throw new ConfigError(`users[${i}]`, source, 'needs a name and a password');
+    if (mechanism !== undefined && mechanism !== 'SCRAM-SHA-256' && mechanism !== 'SCRAM-SHA-512') throw new ConfigError(`users[${i}].mechanism`, source, 'must be SCRAM-SHA-256 or SCRAM-SHA-512');
+    return { name, password, ...(mechanism === undefined ? {} : { mechanism }) };
+  });
 }
 
 /** SLUICE_PORT=9093, SLUICE_DATA_DIR=..., SLUICE_LOG_FLUSH_POLICY=fsync: upper snake case of each key. */
@@ -172,7 +243,7 @@ function snake(key: string): string {
 /** Layers inputs over the defaults (later wins) and checks the result as a whole. */
 export function resolveBrokerConfig(...layers: BrokerConfigInput[]): BrokerConfig {
   let merged: BrokerConfig = DEFAULT_BROKER_CONFIG;
-  for (const layer of layers) merged = { ...merged, ...layer, log: { ...merged.log, ...layer.log } };
+  for (const layer of layers) merged = { ...merged, ...layer, log: { ...merged.log, ...layer.log }, tls: mergeTls(merged.tls, layer.tls) };
   if (merged.port < 0 || merged.port > 65535) throw new ConfigError('port', 'config', `must be 0..65535, got ${merged.port}`);
   if (merged.numPartitions < 1) throw new ConfigError('numPartitions', 'config', `must be at least 1, got ${merged.numPartitions}`);
   for (const key of ['maxRequestBytes', 'maxInFlightRequests', 'maxInFlightBytes'] as const) {
@@ -185,6 +256,14 @@ export function resolveBrokerConfig(...layers: BrokerConfigInput[]): BrokerConfi
     throw new ConfigError('log', 'config', error instanceof Error ? error.message : String(error));
   }
   return merged;
+}
+
+function mergeTls(base: TlsSettings | null, layer: Partial<TlsSettings> | null | undefined): TlsSettings | null {
+  if (layer === undefined) return base;
+  if (layer === null) return null;
+  const merged = { caFile: null, clientAuth: 'none' as const, ...base, ...layer };
+  if (merged.certFile === undefined || merged.keyFile === undefined) throw new ConfigError('tls', 'config', 'needs certFile and keyFile');
+  return merged as TlsSettings;
 }
 
 function checkGroupSettings(config: BrokerConfig): void {

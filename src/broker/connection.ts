@@ -4,6 +4,7 @@
 // the client is not reading its responses, so one connection's memory stays bounded.
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { SecuritySession } from './security/session.js';
 
 /** Thrown by a dispatcher to drop the connection (Kafka closes on unknown APIs and versions). */
 export class CloseConnection extends Error {
@@ -14,6 +15,8 @@ export interface ConnectionContext {
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The listener it came in on and who the client is (security/session.ts). */
+  readonly session: SecuritySession;
 }
 
 /** A whole response frame (size prefix included): one buffer, or pieces written back to back. */
@@ -101,8 +104,10 @@ export class Connection {
   private takeFrames(): void {
     while (!this.closed && this.buffered >= SIZE_PREFIX_BYTES && !this.overLimits()) {
       const size = this.peekSize();
-      if (size < MIN_REQUEST_BYTES || size > this.limits.maxRequestBytes) {
-        this.close(`request frame of ${size} bytes is outside [${MIN_REQUEST_BYTES}, ${this.limits.maxRequestBytes}]`);
+      // Raw SASL tokens (after a SaslHandshake v0) may be short; a request never is.
+      const minimum = this.context.session.rawTokens ? 0 : MIN_REQUEST_BYTES;
+      if (size < minimum || size > this.limits.maxRequestBytes) {
+        this.close(`request frame of ${size} bytes is outside [${minimum}, ${this.limits.maxRequestBytes}]`);
         return;
       }
       if (this.buffered < SIZE_PREFIX_BYTES + size) break;
@@ -154,6 +159,12 @@ export class Connection {
       if (slot.response != null && !this.writeFrame(slot.response)) this.waitingForDrain = true;
     }
     this.socket.uncork();
+    if (this.context.session.closeAfterResponse && this.inFlight.length === 0) {
+      // A failed authentication: the answer goes out, then the connection ends.
+      this.closed = true;
+      this.socket.end();
+      return;
+    }
     this.takeFrames();
   }
 

@@ -9,6 +9,8 @@ import type { BrokerConfig } from './config.js';
 import type { ConnectionContext } from './connection.js';
 import type { ReadMemory } from '../storage/index.js';
 import type { TopicRegistry } from './topic-registry.js';
+import type { Address } from './listeners.js';
+import type { UserStore } from './security/users.js';
 
 /** The broker as handlers see it. */
 export interface BrokerState {
@@ -21,8 +23,10 @@ export interface BrokerState {
   /** Transactional ids, their producers and open transactions. */
   readonly transactions: TransactionCoordinator;
   readonly clusterId: string;
-  /** Host and port clients are told to connect to. */
-  readonly advertised: { readonly host: string; readonly port: number };
+  /** Host and port clients are told to connect to, by listener name: the one a client came in on is the one it is told of. */
+  readonly advertised: ReadonlyMap<string, Address>;
+  /** SCRAM users. */
+  readonly users: UserStore;
   readonly logger: Logger;
   /** Aborted when the broker begins to shut down: long polls end at once. */
   readonly stopping: AbortSignal;
@@ -44,3 +48,8 @@ export type Handler<K extends ApiKey> = (
 ) => Promise<ApiMessages[K]['response'] | null> | ApiMessages[K]['response'] | null;
 
 export type HandlerTable = { readonly [K in ApiKey]?: Handler<K> };
+
+/** Where this client reaches the broker: the address advertised for the listener it came in on. */
+export function advertisedFor(context: RequestContext): Address {
+  return context.broker.advertised.get(context.connection.session.listener.name) ?? { host: '127.0.0.1', port: 0 };
+}

@@ -14,12 +14,19 @@ import {
   type RequestFrame,
 } from '../protocol/index.js';
 import { CloseConnection, type ConnectionContext, type Dispatch, type OutgoingFrame } from './connection.js';
+import { rawSaslToken } from './handlers/sasl.js';
 import type { BrokerState, Handler, HandlerTable } from './request-context.js';
 
 export function createDispatch(handlers: HandlerTable, broker: BrokerState): Dispatch {
   return async (frame: Buffer, connection: ConnectionContext): Promise<OutgoingFrame | null> => {
+    const { session } = connection;
+    if (session.rawTokens) return rawSaslToken(frame, connection, broker);
     const request = parseFrame(frame);
     const { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId, clientId } = request.header;
+    if (!session.mayServe(apiKey, Date.now())) {
+      const why = session.authenticated ? 'its authentication expired (connections.max.reauth.ms)' : 'it has not authenticated';
+      throw new CloseConnection(`API key ${apiKey} from ${session.principal} on ${session.listener.name} refused: ${why}`);
+    }
     if (needsApiVersionsFallback(apiKey, apiVersion)) return unsupportedApiVersionsResponseFrame(correlationId);
     const handler = handlers[apiKey as ApiKey] as Handler<ApiKey> | undefined;
     if (handler === undefined) throw new CloseConnection(`unsupported API key ${apiKey} (v${apiVersion}) from client ${clientId ?? '-'}`);

@@ -37,8 +37,9 @@ describe('connection', () => {
     limits = { maxRequestBytes: 1 << 20, maxInFlightRequests: 4, maxInFlightBytes: 1 << 20 },
     written?: FrameWritten,
   ): Promise<number> {
-    server = new BrokerServer(dispatch, limits, silent, written);
-    return server.listen({ host: '127.0.0.1', port: 0 });
+    server = new BrokerServer(dispatch, limits, silent, null, written);
+    const ports = await server.listen([{ name: 'PLAINTEXT', protocol: 'PLAINTEXT', host: '127.0.0.1', port: 0 }]);
+    return ports.get('PLAINTEXT') as number;
   }
 
   it('writes responses in request order even when handlers finish out of order', async () => {

@@ -3,7 +3,7 @@
 import { ErrorCode, type ApiKey } from '../../protocol/index.js';
 import { defaultDescribeClusterResponse } from '../../protocol/generated/describe-cluster.js';
 import { authorizedOperationsIf } from '../authorization.js';
-import type { Handler } from '../request-context.js';
+import { advertisedFor, type Handler } from '../request-context.js';
 
 export const EndpointType = { BROKERS: 1, CONTROLLERS: 2 } as const;
 
@@ -17,7 +17,7 @@ export const describeClusterHandler: Handler<typeof ApiKey.DescribeCluster> = (r
     endpointType: EndpointType.BROKERS,
     clusterId: broker.clusterId,
     controllerId: broker.config.nodeId,
-    brokers: [{ brokerId: broker.config.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+    brokers: [{ brokerId: broker.config.nodeId, ...advertisedFor(context), rack: null }],
     clusterAuthorizedOperations: authorizedOperationsIf(request.includeClusterAuthorizedOperations, context.connection, 'cluster', broker.clusterId),
   };
 };

@@ -7,7 +7,7 @@ import { defaultJoinGroupResponse } from '../../protocol/generated/join-group.js
 import { defaultLeaveGroupResponse } from '../../protocol/generated/leave-group.js';
 import { defaultSyncGroupResponse } from '../../protocol/generated/sync-group.js';
 import type { ConnectionContext } from '../connection.js';
-import type { Handler } from '../request-context.js';
+import { advertisedFor, type Handler } from '../request-context.js';
 
 /** FindCoordinator key types: consumer groups and transactional ids. */
 const KEY_TYPE_GROUP = 0;
@@ -22,7 +22,7 @@ export const findCoordinatorHandler: Handler<typeof ApiKey.FindCoordinator> = (r
   const { broker, apiVersion } = context;
   const known = request.keyType === KEY_TYPE_GROUP || request.keyType === KEY_TYPE_TRANSACTION;
   const location = known
-    ? { nodeId: broker.config.nodeId, host: broker.advertised.host, port: broker.advertised.port, errorCode: ErrorCode.NONE, errorMessage: null }
+    ? { nodeId: broker.config.nodeId, ...advertisedFor(context), errorCode: ErrorCode.NONE, errorMessage: null }
     : { nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator key type ${request.keyType}.` };
   if (apiVersion < 4) return { ...defaultFindCoordinatorResponse(), ...location };
   const coordinators: Coordinator[] = request.coordinatorKeys.map((key) => ({ ...defaultCoordinator(), key, ...location }));

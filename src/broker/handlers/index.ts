@@ -13,6 +13,7 @@ import { metadataHandler } from './metadata.js';
 import { createPartitionsHandler, deleteRecordsHandler } from './partition-admin.js';
 import { produceHandler } from './produce.js';
 import { initProducerIdHandler } from './producer-id.js';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl.js';
 import { describeProducersHandler, describeTransactionsHandler, listTransactionsHandler } from './transaction-admin.js';
 import { addOffsetsToTxnHandler, addPartitionsToTxnHandler, endTxnHandler, txnOffsetCommitHandler } from './transactions.js';
 import { createTopicsHandler, deleteTopicsHandler } from './topic-admin.js';
@@ -21,6 +22,8 @@ export function createHandlerTable(): HandlerTable {
   const table: HandlerTable = {
     [ApiKey.ApiVersions]: apiVersionsHandler(() => table),
     [ApiKey.Metadata]: metadataHandler,
+    [ApiKey.SaslHandshake]: saslHandshakeHandler,
+    [ApiKey.SaslAuthenticate]: saslAuthenticateHandler,
     [ApiKey.Produce]: produceHandler,
     [ApiKey.InitProducerId]: initProducerIdHandler,
     [ApiKey.AddPartitionsToTxn]: addPartitionsToTxnHandler,

@@ -10,7 +10,7 @@ import {
 } from '../../protocol/generated/metadata.js';
 import { authorizedOperationsIf } from '../authorization.js';
 import { errorCodeOf } from '../error-codes.js';
-import type { Handler, RequestContext } from '../request-context.js';
+import { advertisedFor, type Handler, type RequestContext } from '../request-context.js';
 import type { Topic } from '../topic-registry.js';
 
 /** Leader epoch of every partition: one node, never re-elected. */
@@ -32,7 +32,7 @@ export const metadataHandler: Handler<typeof ApiKey.Metadata> = async (request, 
   );
   return {
     ...defaultMetadataResponse(),
-    brokers: [{ nodeId: node, host: broker.advertised.host, port: broker.advertised.port, rack: null }],
+    brokers: [{ nodeId: node, ...advertisedFor(context), rack: null }],
     clusterId: broker.clusterId,
     controllerId: node,
     topics,

@@ -10,6 +10,8 @@ import { GroupStore } from '../../../src/group/group-store.js';
 import { ProducerIdAllocator } from '../../../src/group/producer-ids.js';
 import { TransactionCoordinator } from '../../../src/group/txn-coordinator.js';
 import { transactionEnds } from '../../../src/broker/transaction-ends.js';
+import { SecuritySession } from '../../../src/broker/security/session.js';
+import { UserStore } from '../../../src/broker/security/users.js';
 import { DEFAULT_COORDINATOR_SETTINGS } from '../../../src/group/settings.js';
 import { ReadBufferPool } from '../../../src/storage/index.js';
 import { decodeResponseFrame, encodeResponseFrame, type ApiKey, type ApiMessages } from '../../../src/protocol/index.js';
@@ -20,6 +22,7 @@ import { tempDir } from '../../helpers/batches.js';
 export const TEST_NODE_ID = 7;
 export const TEST_CLUSTER_ID = 'sluice-test-cluster-0001';
 export const ADVERTISED = { host: 'broker.test', port: 19092 } as const;
+const TEST_LISTENER = { name: 'PLAINTEXT', protocol: 'PLAINTEXT', host: '127.0.0.1', port: 0 } as const;
 
 const quietStorage = { info: () => {}, warn: () => {} };
 
@@ -47,6 +50,7 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
   const openGroups = async () => GroupCoordinator.load(await GroupStore.open(config.dataDir, { hotpath: jsHotPath, logger: quietStorage }), DEFAULT_COORDINATOR_SETTINGS, logger);
   const fetchMemory = new ReadBufferPool(32 * 1024 * 1024);
   const producerIds = ProducerIdAllocator.open(config.dataDir);
+  const users = UserStore.open(config.dataDir);
   const openTransactions = () => TransactionCoordinator.open(config.dataDir, producerIds, transactionEnds(broker.registry, () => broker.groups), logger);
   const broker: TestBroker = {
     config,
@@ -58,8 +62,8 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
     context: (apiVersion) => ({
       apiVersion,
       clientId: 'handler-test',
-      connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 50000 },
-      broker: { config, registry: broker.registry, groups: broker.groups, producerIds, transactions: broker.transactions, clusterId: TEST_CLUSTER_ID, advertised: ADVERTISED, logger, stopping, fetchMemory },
+      connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 50000, session: new SecuritySession(TEST_LISTENER, null) },
+      broker: { config, registry: broker.registry, groups: broker.groups, producerIds, transactions: broker.transactions, clusterId: TEST_CLUSTER_ID, advertised: new Map([[TEST_LISTENER.name, ADVERTISED]]), users, logger, stopping, fetchMemory },
     }),
     reopen: async () => {
       await broker.transactions.close();
