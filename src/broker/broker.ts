@@ -19,6 +19,8 @@ import { BrokerServer } from './server.js';
 import { TopicRegistry } from './topic-registry.js';
 import { advertisedAddresses, listenersOf, type Address, type ListenerSpec } from './listeners.js';
 import { UserStore } from './security/users.js';
+import { AclStore } from './security/acls.js';
+import { Authorizer } from './authorization.js';
 import { transactionEnds } from './transaction-ends.js';
 
 /** How often retention runs over every log (log.retention.check.interval.ms). */
@@ -77,7 +79,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const producerIds = ProducerIdAllocator.open(config.dataDir);
   // Opened after the logs and groups: it finishes transactions a crash left half-way through their markers.
   const transactions = await TransactionCoordinator.open(config.dataDir, producerIds, transactionEnds(registry, () => groups), logger.child({ component: 'transactions' }), storageLogger(logger));
-  const state: BrokerState = { config, registry, groups, producerIds, transactions, clusterId, advertised, users, logger, stopping: stopping.signal, fetchMemory };
+  const authorizer = new Authorizer(AclStore.open(config.dataDir), config, listeners);
+  const state: BrokerState = { config, registry, groups, producerIds, transactions, clusterId, advertised, users, authorizer, logger, stopping: stopping.signal, fetchMemory };
   const giveBack = (pieces: readonly Buffer[]): void => pieces.forEach((piece) => fetchMemory.giveBack(piece));
   const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger, config.tls, giveBack);
   const ports = await listenOrClose(server, listeners, async () => {

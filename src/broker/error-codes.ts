@@ -2,6 +2,7 @@
 import { ErrorCode } from '../protocol/index.js';
 import { StorageError } from '../storage/index.js';
 import { TopicError } from './topic-registry.js';
+import { AuthorizationFailed } from './authorization.js';
 
 const STORAGE_CODES: Record<StorageError['code'], number> = {
   CORRUPT_BATCH: ErrorCode.CORRUPT_MESSAGE,
@@ -26,6 +27,7 @@ const TOPIC_CODES: Record<TopicError['kind'], number> = {
 
 /** The Kafka error code for an error thrown while serving a request. */
 export function errorCodeOf(error: unknown): number {
+  if (error instanceof AuthorizationFailed) return error.code;
   if (error instanceof StorageError) return STORAGE_CODES[error.code];
   if (error instanceof TopicError) return TOPIC_CODES[error.kind];
   return ErrorCode.UNKNOWN_SERVER_ERROR;

@@ -11,6 +11,7 @@ import type { ReadMemory } from '../storage/index.js';
 import type { TopicRegistry } from './topic-registry.js';
 import type { Address } from './listeners.js';
 import type { UserStore } from './security/users.js';
+import { AuthorizationFailed, type AclOperationCode, type Authorizer, type ResourceType } from './authorization.js';
 
 /** The broker as handlers see it. */
 export interface BrokerState {
@@ -27,6 +28,8 @@ export interface BrokerState {
   readonly advertised: ReadonlyMap<string, Address>;
   /** SCRAM users. */
   readonly users: UserStore;
+  /** Who may do what (ACLs); every handler asks it. */
+  readonly authorizer: Authorizer;
   readonly logger: Logger;
   /** Aborted when the broker begins to shut down: long polls end at once. */
   readonly stopping: AbortSignal;
@@ -52,4 +55,14 @@ export type HandlerTable = { readonly [K in ApiKey]?: Handler<K> };
 /** Where this client reaches the broker: the address advertised for the listener it came in on. */
 export function advertisedFor(context: RequestContext): Address {
   return context.broker.advertised.get(context.connection.session.listener.name) ?? { host: '127.0.0.1', port: 0 };
+}
+
+/** Whether the client of this request may perform `operation` on the resource. */
+export function authorize(context: RequestContext, type: ResourceType, name: string, operation: AclOperationCode): boolean {
+  return context.broker.authorizer.authorize(context.connection, type, name, operation);
+}
+
+/** authorize(), or a Refusal with the error Kafka answers for the resource type. */
+export function requireAuthorized(context: RequestContext, type: ResourceType, name: string, operation: AclOperationCode): void {
+  if (!authorize(context, type, name, operation)) throw new AuthorizationFailed(type, name);
 }

@@ -2,7 +2,6 @@
 // endpoint only, so a v1 request for controllers gets Kafka's MISMATCHED_ENDPOINT_TYPE.
 import { ErrorCode, type ApiKey } from '../../protocol/index.js';
 import { defaultDescribeClusterResponse } from '../../protocol/generated/describe-cluster.js';
-import { authorizedOperationsIf } from '../authorization.js';
 import { advertisedFor, type Handler } from '../request-context.js';
 
 export const EndpointType = { BROKERS: 1, CONTROLLERS: 2 } as const;
@@ -18,7 +17,7 @@ export const describeClusterHandler: Handler<typeof ApiKey.DescribeCluster> = (r
     clusterId: broker.clusterId,
     controllerId: broker.config.nodeId,
     brokers: [{ brokerId: broker.config.nodeId, ...advertisedFor(context), rack: null }],
-    clusterAuthorizedOperations: authorizedOperationsIf(request.includeClusterAuthorizedOperations, context.connection, 'cluster', broker.clusterId),
+    clusterAuthorizedOperations: context.broker.authorizer.authorizedOperationsIf(request.includeClusterAuthorizedOperations, context.connection, 'cluster', broker.clusterId),
   };
 };
 

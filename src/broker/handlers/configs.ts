@@ -17,7 +17,9 @@ import {
   type DescribeConfigsResult,
 } from '../../protocol/generated/describe-configs.js';
 import { defaultIncrementalAlterConfigsResponse, type AlterableConfig as ConfigOperation } from '../../protocol/generated/incremental-alter-configs.js';
-import type { Handler, RequestContext } from '../request-context.js';
+import { AclOperation } from '../authorization.js';
+import { requireAuthorized, type Handler, type RequestContext } from '../request-context.js';
+import { CLUSTER_RESOURCE } from '../security/acls.js';
 import { TopicError, type Topic, type TopicRegistry } from '../topic-registry.js';
 import { topicNameProblem } from '../topic-name.js';
 import { Refusal, failureOf, invalidRequest, repeated } from './admin-common.js';
@@ -50,6 +52,7 @@ function describeResource(resource: DescribeConfigsResource, includeSynonyms: bo
 }
 
 function describedConfigs(resource: DescribeConfigsResource, includeSynonyms: boolean, context: RequestContext): DescribeConfigsResourceResult[] {
+  requireConfigAccess(context, resource, AclOperation.DESCRIBE_CONFIGS);
   switch (resource.resourceType) {
     case ResourceType.TOPIC:
       return topicConfigView(requireTopic(resource.resourceName, context.broker.registry).configs, context.broker.config.log).map((view) => describeTopicConfig(view, includeSynonyms));
@@ -130,6 +133,7 @@ function alterResources<C extends { name: string }>(
     const response = { ...defaultAlterConfigsResourceResponse(), errorMessage: null, resourceType: resource.resourceType, resourceName: resource.resourceName };
     try {
       if (duplicates.has(resourceKey(resource))) throw invalidRequest('Each resource must appear at most once in a request.');
+      requireConfigAccess(context, resource, AclOperation.ALTER_CONFIGS);
       alterResource(resource, validateOnly, context.broker.registry, change);
       return response;
     } catch (error) {
@@ -199,6 +203,12 @@ function splitList(value: string): string[] {
 }
 
 // ---- shared ----
+
+/** DESCRIBE_CONFIGS / ALTER_CONFIGS on the topic, or on the cluster for a broker resource. */
+function requireConfigAccess(context: RequestContext, resource: { resourceType: number; resourceName: string }, operation: 10 | 11): void {
+  if (resource.resourceType === ResourceType.TOPIC) requireAuthorized(context, 'topic', resource.resourceName, operation);
+  else if (resource.resourceType === ResourceType.BROKER) requireAuthorized(context, 'cluster', CLUSTER_RESOURCE, operation);
+}
 
 function requireTopic(name: string, registry: TopicRegistry): Topic {
   const problem = topicNameProblem(name);

@@ -16,7 +16,8 @@ import {
 } from '../../protocol/generated/fetch.js';
 import type { PartitionLog } from '../../storage/index.js';
 import { errorCodeOf } from '../error-codes.js';
-import type { Handler, RequestContext } from '../request-context.js';
+import { AclOperation } from '../authorization.js';
+import { authorize, type Handler, type RequestContext } from '../request-context.js';
 import type { Topic } from '../topic-registry.js';
 import { waitForAppend } from '../append-waiter.js';
 import { LEADER_EPOCH } from './metadata.js';
@@ -85,6 +86,7 @@ async function readPartition(
   budget: number,
   firstData: boolean,
 ): Promise<PartitionData> {
+  if (topic !== undefined && !authorize(context, 'topic', topic.name, AclOperation.READ)) return emptyPartition(wanted.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   const log = topic?.logs[wanted.partition];
   if (log === undefined) {
     const missing = context.apiVersion >= 13 && topic === undefined ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;

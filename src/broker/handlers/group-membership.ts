@@ -6,8 +6,9 @@ import { defaultHeartbeatResponse } from '../../protocol/generated/heartbeat.js'
 import { defaultJoinGroupResponse } from '../../protocol/generated/join-group.js';
 import { defaultLeaveGroupResponse } from '../../protocol/generated/leave-group.js';
 import { defaultSyncGroupResponse } from '../../protocol/generated/sync-group.js';
+import { AclOperation, type AclOperationCode } from '../authorization.js';
 import type { ConnectionContext } from '../connection.js';
-import { advertisedFor, type Handler } from '../request-context.js';
+import { advertisedFor, authorize, type Handler, type RequestContext } from '../request-context.js';
 
 /** FindCoordinator key types: consumer groups and transactional ids. */
 const KEY_TYPE_GROUP = 0;
@@ -21,16 +22,30 @@ const KEY_TYPE_TRANSACTION = 1;
 export const findCoordinatorHandler: Handler<typeof ApiKey.FindCoordinator> = (request, context) => {
   const { broker, apiVersion } = context;
   const known = request.keyType === KEY_TYPE_GROUP || request.keyType === KEY_TYPE_TRANSACTION;
-  const location = known
-    ? { nodeId: broker.config.nodeId, ...advertisedFor(context), errorCode: ErrorCode.NONE, errorMessage: null }
-    : { nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator key type ${request.keyType}.` };
-  if (apiVersion < 4) return { ...defaultFindCoordinatorResponse(), ...location };
-  const coordinators: Coordinator[] = request.coordinatorKeys.map((key) => ({ ...defaultCoordinator(), key, ...location }));
+  const here = { nodeId: broker.config.nodeId, ...advertisedFor(context), errorCode: ErrorCode.NONE, errorMessage: null };
+  const locate = (key: string) => {
+    if (!known) return { nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator key type ${request.keyType}.` };
+    const refusal = request.keyType === KEY_TYPE_GROUP ? groupRefusal(context, key, AclOperation.DESCRIBE) : transactionRefusal(context, key);
+    return refusal === ErrorCode.NONE ? here : { nodeId: -1, host: '', port: -1, errorCode: refusal, errorMessage: null };
+  };
+  if (apiVersion < 4) return { ...defaultFindCoordinatorResponse(), ...locate(request.key) };
+  const coordinators: Coordinator[] = request.coordinatorKeys.map((key) => ({ ...defaultCoordinator(), key, ...locate(key) }));
   return { ...defaultFindCoordinatorResponse(), coordinators };
 };
 
+/** GROUP_AUTHORIZATION_FAILED unless the client may perform `operation` on the group, NONE otherwise. */
+export function groupRefusal(context: RequestContext, groupId: string, operation: AclOperationCode): number {
+  return authorize(context, 'group', groupId, operation) ? ErrorCode.NONE : ErrorCode.GROUP_AUTHORIZATION_FAILED;
+}
+
+function transactionRefusal(context: RequestContext, transactionalId: string): number {
+  return authorize(context, 'transactionalId', transactionalId, AclOperation.DESCRIBE) ? ErrorCode.NONE : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+}
+
 export const joinGroupHandler: Handler<typeof ApiKey.JoinGroup> = async (request, context) => {
   const { apiVersion } = context;
+  const refusal = groupRefusal(context, request.groupId, AclOperation.READ);
+  if (refusal !== ErrorCode.NONE) return { ...defaultJoinGroupResponse(), errorCode: refusal, protocolName: apiVersion >= 7 ? null : '' };
   const result = await context.broker.groups.joinGroup({
     groupId: request.groupId,
     memberId: request.memberId,
@@ -59,6 +74,8 @@ export const joinGroupHandler: Handler<typeof ApiKey.JoinGroup> = async (request
 };
 
 export const syncGroupHandler: Handler<typeof ApiKey.SyncGroup> = async (request, context) => {
+  const refusal = groupRefusal(context, request.groupId, AclOperation.READ);
+  if (refusal !== ErrorCode.NONE) return { ...defaultSyncGroupResponse(), errorCode: refusal };
   const result = await context.broker.groups.syncGroup(request.groupId, {
     memberId: request.memberId,
     generationId: request.generationId,
@@ -71,6 +88,8 @@ export const syncGroupHandler: Handler<typeof ApiKey.SyncGroup> = async (request
 };
 
 export const heartbeatHandler: Handler<typeof ApiKey.Heartbeat> = (request, context) => {
+  const refusal = groupRefusal(context, request.groupId, AclOperation.READ);
+  if (refusal !== ErrorCode.NONE) return { ...defaultHeartbeatResponse(), errorCode: refusal };
   const errorCode = context.broker.groups.heartbeat(request.groupId, {
     memberId: request.memberId,
     generationId: request.generationId,
@@ -82,6 +101,8 @@ export const heartbeatHandler: Handler<typeof ApiKey.Heartbeat> = (request, cont
 /** v0-2 name one member and answer with one error; v3+ name a batch and answer per member. */
 export const leaveGroupHandler: Handler<typeof ApiKey.LeaveGroup> = (request, context) => {
   const batched = context.apiVersion >= 3;
+  const refusal = groupRefusal(context, request.groupId, AclOperation.READ);
+  if (refusal !== ErrorCode.NONE) return { ...defaultLeaveGroupResponse(), errorCode: refusal };
   const leaving = batched ? request.members.map(({ memberId, groupInstanceId }) => ({ memberId, groupInstanceId })) : [{ memberId: request.memberId, groupInstanceId: null }];
   const result = context.broker.groups.leaveGroup(request.groupId, leaving);
   if (batched) return { ...defaultLeaveGroupResponse(), errorCode: result.errorCode, members: [...result.members] };

@@ -14,6 +14,7 @@ import { createPartitionsHandler, deleteRecordsHandler } from './partition-admin
 import { produceHandler } from './produce.js';
 import { initProducerIdHandler } from './producer-id.js';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl.js';
+import { alterUserScramCredentialsHandler, createAclsHandler, deleteAclsHandler, describeAclsHandler, describeUserScramCredentialsHandler } from './security-admin.js';
 import { describeProducersHandler, describeTransactionsHandler, listTransactionsHandler } from './transaction-admin.js';
 import { addOffsetsToTxnHandler, addPartitionsToTxnHandler, endTxnHandler, txnOffsetCommitHandler } from './transactions.js';
 import { createTopicsHandler, deleteTopicsHandler } from './topic-admin.js';
@@ -24,6 +25,11 @@ export function createHandlerTable(): HandlerTable {
     [ApiKey.Metadata]: metadataHandler,
     [ApiKey.SaslHandshake]: saslHandshakeHandler,
     [ApiKey.SaslAuthenticate]: saslAuthenticateHandler,
+    [ApiKey.DescribeAcls]: describeAclsHandler,
+    [ApiKey.CreateAcls]: createAclsHandler,
+    [ApiKey.DeleteAcls]: deleteAclsHandler,
+    [ApiKey.DescribeUserScramCredentials]: describeUserScramCredentialsHandler,
+    [ApiKey.AlterUserScramCredentials]: alterUserScramCredentialsHandler,
     [ApiKey.Produce]: produceHandler,
     [ApiKey.InitProducerId]: initProducerIdHandler,
     [ApiKey.AddPartitionsToTxn]: addPartitionsToTxnHandler,

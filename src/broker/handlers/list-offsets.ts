@@ -13,7 +13,8 @@ import {
 import { decodeRecordBatches } from '../../records/index.js';
 import type { PartitionLog } from '../../storage/index.js';
 import { errorCodeOf } from '../error-codes.js';
-import type { Handler } from '../request-context.js';
+import { AclOperation } from '../authorization.js';
+import { authorize, type Handler } from '../request-context.js';
 import { READ_COMMITTED } from './fetch.js';
 import { LEADER_EPOCH } from './metadata.js';
 
@@ -28,6 +29,9 @@ export const listOffsetsHandler: Handler<typeof ApiKey.ListOffsets> = async (req
   const topics = await Promise.all(
     request.topics.map(async (topic) => {
       const found = registry.get(topic.name);
+      if (!authorize(context, 'topic', topic.name, AclOperation.DESCRIBE)) {
+        return { name: topic.name, partitions: topic.partitions.map((p) => ({ ...defaultListOffsetsPartitionResponse(), partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) };
+      }
       const partitions = await Promise.all(topic.partitions.map((partition) => answer(partition, found?.logs[partition.partitionIndex], request.isolationLevel === READ_COMMITTED)));
       return { name: topic.name, partitions };
     }),

@@ -13,7 +13,8 @@ import {
   type DeleteRecordsPartitionResult,
 } from '../../protocol/generated/delete-records.js';
 import { errorCodeOf } from '../error-codes.js';
-import type { Handler, RequestContext } from '../request-context.js';
+import { AclOperation } from '../authorization.js';
+import { authorize, requireAuthorized, type Handler, type RequestContext } from '../request-context.js';
 import type { Topic } from '../topic-registry.js';
 import { Refusal, checkReplicas, failureOf, invalidRequest, repeated } from './admin-common.js';
 
@@ -34,6 +35,7 @@ async function growTopic(wanted: CreatePartitionsTopic, validateOnly: boolean, c
   const { registry, config } = context.broker;
   try {
     // Validation first (unknown topic, a count that does not grow), then the assignment, then the change.
+    requireAuthorized(context, 'topic', wanted.name, AclOperation.ALTER);
     await registry.addPartitions(wanted.name, wanted.count, true);
     const current = (registry.get(wanted.name) as Topic).partitions;
     if (wanted.assignments !== null) checkNewAssignments(wanted.assignments.map((a) => a.brokerIds), wanted.count - current, config.nodeId);
@@ -68,6 +70,10 @@ const NO_LOW_WATERMARK = -1;
 export const deleteRecordsHandler: Handler<typeof ApiKey.DeleteRecords> = (request, context) => ({
   ...defaultDeleteRecordsResponse(),
   topics: request.topics.map((wanted) => {
+    if (!authorize(context, 'topic', wanted.name, AclOperation.DELETE)) {
+      const errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+      return { name: wanted.name, partitions: wanted.partitions.map((p) => ({ ...defaultDeleteRecordsPartitionResult(), partitionIndex: p.partitionIndex, lowWatermark: NO_LOW_WATERMARK, errorCode })) };
+    }
     const topic = context.broker.registry.get(wanted.name);
     return { name: wanted.name, partitions: wanted.partitions.map((partition) => deleteBefore(topic, partition)) };
   }),

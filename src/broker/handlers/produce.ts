@@ -13,7 +13,8 @@ import {
 import { Attributes, BatchField, LOG_OVERHEAD } from '../../records/layout.js';
 import type { AppendResult, PartitionLog } from '../../storage/index.js';
 import { errorCodeOf, errorMessageOf } from '../error-codes.js';
-import type { Handler } from '../request-context.js';
+import { AclOperation } from '../authorization.js';
+import { authorize, type Handler } from '../request-context.js';
 import { LEADER_EPOCH } from './metadata.js';
 
 const VALID_ACKS = new Set([-1, 0, 1]);
@@ -23,11 +24,16 @@ export const produceHandler: Handler<typeof ApiKey.Produce> = async (request, co
   const acksAll = request.acks === -1;
   // One append time for the whole request, as Kafka takes it (LogAppendTime topics stamp it).
   const now = Date.now();
+  // A transactional producer needs WRITE on its transactional id; every producer WRITE on each topic.
+  const transactionAllowed = request.transactionalId === null || authorize(context, 'transactionalId', request.transactionalId, AclOperation.WRITE);
   const pending = request.topicData.map((topic) => {
     const found = registry.get(topic.name);
+    const topicAllowed = authorize(context, 'topic', topic.name, AclOperation.WRITE);
     return {
       name: topic.name,
       partitions: topic.partitionData.map((data) => {
+        if (!transactionAllowed) return Promise.resolve(failure(data.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null));
+        if (!topicAllowed) return Promise.resolve(failure(data.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED, null));
         if (!VALID_ACKS.has(request.acks)) return Promise.resolve(failure(data.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, got ${request.acks}`));
         const log = found?.logs[data.index];
         if (log === undefined) return Promise.resolve(failure(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null));

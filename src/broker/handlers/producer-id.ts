@@ -4,9 +4,13 @@
 // the previous producer of the id fenced.
 import { ErrorCode, type ApiKey } from '../../protocol/index.js';
 import { defaultInitProducerIdResponse } from '../../protocol/generated/init-producer-id.js';
-import type { Handler } from '../request-context.js';
+import { AclOperation } from '../authorization.js';
+import { authorize, type Handler, type RequestContext } from '../request-context.js';
+import { CLUSTER_RESOURCE } from '../security/acls.js';
 
 export const initProducerIdHandler: Handler<typeof ApiKey.InitProducerId> = async (request, context) => {
+  const refusal = initRefusal(context, request.transactionalId);
+  if (refusal !== ErrorCode.NONE) return { ...defaultInitProducerIdResponse(), errorCode: refusal };
   if (request.transactionalId === null) {
     return { ...defaultInitProducerIdResponse(), errorCode: ErrorCode.NONE, producerId: context.broker.producerIds.allocate(), producerEpoch: 0 };
   }
@@ -16,3 +20,15 @@ export const initProducerIdHandler: Handler<typeof ApiKey.InitProducerId> = asyn
   if (result.errorCode !== ErrorCode.NONE || !('value' in result)) return { ...defaultInitProducerIdResponse(), errorCode: result.errorCode };
   return { ...defaultInitProducerIdResponse(), producerId: result.value.producerId, producerEpoch: result.value.epoch };
 };
+
+/**
+ * A transactional producer needs WRITE on its id; an idempotent one IDEMPOTENT_WRITE on the
+ * cluster or WRITE on some topic, as Kafka 3.x asks (KIP-679).
+ */
+function initRefusal(context: RequestContext, transactionalId: string | null): number {
+  if (transactionalId !== null) {
+    return authorize(context, 'transactionalId', transactionalId, AclOperation.WRITE) ? ErrorCode.NONE : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+  }
+  const mayWrite = authorize(context, 'cluster', CLUSTER_RESOURCE, AclOperation.IDEMPOTENT_WRITE) || context.broker.authorizer.authorizeAny(context.connection, 'topic', AclOperation.WRITE);
+  return mayWrite ? ErrorCode.NONE : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+}

@@ -16,7 +16,9 @@ import {
   type DeletableTopicResult,
   type DeleteTopicState,
 } from '../../protocol/generated/delete-topics.js';
-import type { Handler, RequestContext } from '../request-context.js';
+import { AclOperation } from '../authorization.js';
+import { authorize, requireAuthorized, type Handler, type RequestContext } from '../request-context.js';
+import { CLUSTER_RESOURCE } from '../security/acls.js';
 import { TopicError } from '../topic-registry.js';
 import { topicNameProblem } from '../topic-name.js';
 import { Refusal, checkReplicas, failureOf, invalidRequest, repeated } from './admin-common.js';
@@ -46,6 +48,8 @@ async function createTopic(wanted: CreatableTopic, validateOnly: boolean, contex
     // Kafka's order of checks: the name, whether it exists, then the layout, then the configs.
     const nameProblem = topicNameProblem(wanted.name);
     if (nameProblem !== null) throw new TopicError('INVALID_TOPIC', nameProblem, wanted.name);
+    // CREATE on the cluster, or on the topic's name (a literal or prefixed ACL).
+    if (!authorize(context, 'cluster', CLUSTER_RESOURCE, AclOperation.CREATE)) requireAuthorized(context, 'topic', wanted.name, AclOperation.CREATE);
     if (registry.get(wanted.name) !== undefined) throw new TopicError('TOPIC_EXISTS', `Topic '${wanted.name}' already exists.`, wanted.name);
     const partitions = partitionCountOf(wanted, config.numPartitions, config.nodeId);
     const configs = configOverrides(wanted.configs);
@@ -141,6 +145,7 @@ async function deleteTopic(target: DeleteTopicState, context: RequestContext): P
   const { registry } = context.broker;
   try {
     const topic = target.name === null ? registry.getById(requireId(target.topicId)) : registry.get(requireName(target.name, target.topicId));
+    if (target.name !== null || topic !== undefined) requireAuthorized(context, 'topic', target.name ?? topic?.name ?? '', AclOperation.DELETE);
     if (topic === undefined) {
       if (target.name === null) throw new Refusal(ErrorCode.UNKNOWN_TOPIC_ID, `Topic id ${target.topicId} does not exist.`);
       throw new Refusal(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${target.name}' does not exist.`);

@@ -6,20 +6,29 @@ import { defaultAddOffsetsToTxnResponse } from '../../protocol/generated/add-off
 import { defaultAddPartitionsToTxnResponse, type AddPartitionsToTxnTopicResult } from '../../protocol/generated/add-partitions-to-txn.js';
 import { defaultEndTxnResponse } from '../../protocol/generated/end-txn.js';
 import { defaultTxnOffsetCommitResponse } from '../../protocol/generated/txn-offset-commit.js';
-import type { Handler } from '../request-context.js';
+import { AclOperation } from '../authorization.js';
+import { authorize, type Handler, type RequestContext } from '../request-context.js';
 import type { TopicRegistry } from '../topic-registry.js';
+import { groupRefusal } from './group-membership.js';
 
 /**
- * Partitions that do not exist get UNKNOWN_TOPIC_OR_PARTITION and the others
- * OPERATION_NOT_ATTEMPTED, with nothing added, as Kafka answers.
+ * Partitions of topics the producer may not write get TOPIC_AUTHORIZATION_FAILED, partitions that
+ * do not exist UNKNOWN_TOPIC_OR_PARTITION, and the others OPERATION_NOT_ATTEMPTED, with nothing
+ * added, as Kafka answers.
  */
 export const addPartitionsToTxnHandler: Handler<typeof ApiKey.AddPartitionsToTxn> = async (request, context) => {
   const { v3AndBelowTopics: topics } = request;
+  const idRefusal = transactionalIdRefusal(context, request.v3AndBelowTransactionalId);
+  const writable = new Set(topics.filter((topic) => authorize(context, 'topic', topic.name, AclOperation.WRITE)).map((topic) => topic.name));
   const exists = (topic: string, partition: number) => partitionExists(context.broker.registry, topic, partition);
-  const missing = topics.some((topic) => topic.partitions.some((partition) => !exists(topic.name, partition)));
+  const refusal = (topic: string, partition: number) =>
+    !writable.has(topic) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : !exists(topic, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE;
+  const refused = topics.some((topic) => topic.partitions.some((partition) => refusal(topic.name, partition) !== ErrorCode.NONE));
   let errorOf: (topic: string, partition: number) => number;
-  if (missing) {
-    errorOf = (topic, partition) => (exists(topic, partition) ? ErrorCode.OPERATION_NOT_ATTEMPTED : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (idRefusal !== ErrorCode.NONE) {
+    errorOf = () => idRefusal;
+  } else if (refused) {
+    errorOf = (topic, partition) => (refusal(topic, partition) === ErrorCode.NONE ? ErrorCode.OPERATION_NOT_ATTEMPTED : refusal(topic, partition));
   } else {
     const added = topics.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition })));
     const errorCode = await context.broker.transactions.addPartitions(request.v3AndBelowTransactionalId, producerOf(request.v3AndBelowProducerId, request.v3AndBelowProducerEpoch), added);
@@ -32,7 +41,10 @@ export const addPartitionsToTxnHandler: Handler<typeof ApiKey.AddPartitionsToTxn
   return { ...defaultAddPartitionsToTxnResponse(), resultsByTopicV3AndBelow };
 };
 
+/** Needs WRITE on the transactional id and READ on the group, as Kafka asks. */
 export const addOffsetsToTxnHandler: Handler<typeof ApiKey.AddOffsetsToTxn> = async (request, context) => {
+  const refusal = firstRefusal(transactionalIdRefusal(context, request.transactionalId), groupRefusal(context, request.groupId, AclOperation.READ));
+  if (refusal !== ErrorCode.NONE) return { ...defaultAddOffsetsToTxnResponse(), errorCode: refusal };
   const errorCode = request.groupId === ''
     ? ErrorCode.INVALID_GROUP_ID
     : await context.broker.transactions.addOffsets(request.transactionalId, producerOf(request.producerId, request.producerEpoch), request.groupId);
@@ -40,23 +52,50 @@ export const addOffsetsToTxnHandler: Handler<typeof ApiKey.AddOffsetsToTxn> = as
 };
 
 export const endTxnHandler: Handler<typeof ApiKey.EndTxn> = async (request, context) => {
+  const refusal = transactionalIdRefusal(context, request.transactionalId);
+  if (refusal !== ErrorCode.NONE) return { ...defaultEndTxnResponse(), errorCode: refusal };
   const errorCode = await context.broker.transactions.endTransaction(request.transactionalId, producerOf(request.producerId, request.producerEpoch), request.committed);
   return { ...defaultEndTxnResponse(), errorCode };
 };
 
+/**
+ * WRITE on the transactional id and READ on the group refuse every partition; a topic the
+ * producer may not READ gets TOPIC_AUTHORIZATION_FAILED while the others are staged, as Kafka does.
+ */
 export const txnOffsetCommitHandler: Handler<typeof ApiKey.TxnOffsetCommit> = async (request, context) => {
   const { registry, groups } = context.broker;
+  const refusal = firstRefusal(transactionalIdRefusal(context, request.transactionalId), groupRefusal(context, request.groupId, AclOperation.READ));
+  const refusedTopic = (name: string) => ({ name, errorCode: refusal !== ErrorCode.NONE ? refusal : ErrorCode.TOPIC_AUTHORIZATION_FAILED });
+  const [allowed, refused] = partitionBy(request.topics, (topic) => refusal === ErrorCode.NONE && authorize(context, 'topic', topic.name, AclOperation.READ));
   const who = { generationId: request.generationId, memberId: request.memberId, groupInstanceId: request.groupInstanceId };
-  const topics = request.topics.map((topic) => ({
+  const topics = allowed.map((topic) => ({
     topic: topic.name,
     partitions: topic.partitions.map((p) => ({ partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })),
   }));
-  const results = await groups.stageTransactionalOffsets(request.groupId, request.producerId, who, topics, (topic, partition) => partitionExists(registry, topic, partition));
+  const results = topics.length === 0 ? [] : await groups.stageTransactionalOffsets(request.groupId, request.producerId, who, topics, (topic, partition) => partitionExists(registry, topic, partition));
   return {
     ...defaultTxnOffsetCommitResponse(),
-    topics: results.map((result) => ({ name: result.topic, partitions: result.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: p.errorCode })) })),
+    topics: [
+      ...results.map((result) => ({ name: result.topic, partitions: result.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: p.errorCode })) })),
+      ...refused.map((topic) => {
+        const { name, errorCode } = refusedTopic(topic.name);
+        return { name, partitions: topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) };
+      }),
+    ],
   };
 };
+
+function transactionalIdRefusal(context: RequestContext, transactionalId: string): number {
+  return authorize(context, 'transactionalId', transactionalId, AclOperation.WRITE) ? ErrorCode.NONE : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+}
+
+function partitionBy<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
+
+function firstRefusal(...refusals: number[]): number {
+  return refusals.find((code) => code !== ErrorCode.NONE) ?? ErrorCode.NONE;
+}
 
 function producerOf(producerId: number, epoch: number): { producerId: number; epoch: number } {
   return { producerId, epoch };

@@ -12,6 +12,8 @@ import { TransactionCoordinator } from '../../../src/group/txn-coordinator.js';
 import { transactionEnds } from '../../../src/broker/transaction-ends.js';
 import { SecuritySession } from '../../../src/broker/security/session.js';
 import { UserStore } from '../../../src/broker/security/users.js';
+import { AclStore } from '../../../src/broker/security/acls.js';
+import { Authorizer } from '../../../src/broker/authorization.js';
 import { DEFAULT_COORDINATOR_SETTINGS } from '../../../src/group/settings.js';
 import { ReadBufferPool } from '../../../src/storage/index.js';
 import { decodeResponseFrame, encodeResponseFrame, type ApiKey, type ApiMessages } from '../../../src/protocol/index.js';
@@ -31,7 +33,10 @@ export interface TestBroker {
   readonly dataDir: string;
   registry: TopicRegistry;
   groups: GroupCoordinator;
-  context(apiVersion: number): RequestContext;
+  /** A request of this version from `principal` (User:ANONYMOUS unless given). */
+  context(apiVersion: number, principal?: string): RequestContext;
+  /** Who may do what: add ACLs here to test refusals. */
+  readonly authorizer: Authorizer;
   /** The memory Fetch reads borrow (what the connection gives back after writing, in a real broker). */
   readonly fetchMemory: ReadBufferPool;
   transactions: TransactionCoordinator;
@@ -51,6 +56,12 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
   const fetchMemory = new ReadBufferPool(32 * 1024 * 1024);
   const producerIds = ProducerIdAllocator.open(config.dataDir);
   const users = UserStore.open(config.dataDir);
+  const authorizer = new Authorizer(AclStore.open(config.dataDir), config, [TEST_LISTENER]);
+  const sessionOf = (principal: string | undefined) => {
+    const session = new SecuritySession(TEST_LISTENER, null);
+    if (principal !== undefined) session.principal = principal;
+    return session;
+  };
   const openTransactions = () => TransactionCoordinator.open(config.dataDir, producerIds, transactionEnds(broker.registry, () => broker.groups), logger);
   const broker: TestBroker = {
     config,
@@ -59,11 +70,12 @@ export async function openTestBroker(overrides: BrokerConfigInput = {}): Promise
     registry: await openRegistry(),
     groups: await openGroups(),
     transactions: undefined as unknown as TransactionCoordinator,
-    context: (apiVersion) => ({
+    authorizer,
+    context: (apiVersion, principal) => ({
       apiVersion,
       clientId: 'handler-test',
-      connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 50000, session: new SecuritySession(TEST_LISTENER, null) },
-      broker: { config, registry: broker.registry, groups: broker.groups, producerIds, transactions: broker.transactions, clusterId: TEST_CLUSTER_ID, advertised: new Map([[TEST_LISTENER.name, ADVERTISED]]), users, logger, stopping, fetchMemory },
+      connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 50000, session: sessionOf(principal) },
+      broker: { config, registry: broker.registry, groups: broker.groups, producerIds, transactions: broker.transactions, clusterId: TEST_CLUSTER_ID, advertised: new Map([[TEST_LISTENER.name, ADVERTISED]]), users, authorizer, logger, stopping, fetchMemory },
     }),
     reopen: async () => {
       await broker.transactions.close();
