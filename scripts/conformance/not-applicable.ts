@@ -23,14 +23,12 @@ const ACLS = 'ACLs not built yet';
 const COMPACTION = 'log compaction (cleanup.policy=compact) not built yet';
 const SEVERAL_BROKERS = 'needs several brokers (sluice is one node)';
 const SHARE_GROUPS = 'KIP-932 share groups not built yet';
-const JMX = 'reads Kafka broker JMX metrics (a Java broker feature)';
 const OLD_FORMATS = 'message formats v0/v1 (message.format.version, Produce v0-2) not built; Kafka 4.0 removed them too';
 
 export const NOT_APPLICABLE: readonly NotApplicable[] = [
   // librdkafka. The runner stops a test at its first failing subtest, so a test whose later
   // subtests need a missing feature is listed too; the reason says which subtests.
   { suite: 'librdkafka', test: '0011_produce_batch', reason: `${COMPACTION}: test_message_single_partition_record_fail expects a compacted topic to reject keyless records (INVALID_RECORD); the four subtests before it pass` },
-  { suite: 'librdkafka', test: '0016_client_swname', reason: JMX },
   { suite: 'librdkafka', test: '0055_producer_latency', reason: `${IDEMPOTENCE}: its idempotence subtests (the acks/linger subtests before them pass)` },
   { suite: 'librdkafka', test: '0061_consumer_lag', reason: `${TRANSACTIONS}: its "consumer lag with transactions" subtest (the one without transactions passes)` },
   { suite: 'librdkafka', test: '0076_produce_retry', reason: `${IDEMPOTENCE}: its first subtests run with enable.idempotence=true, so its idempotence=false ones are never reached` },
