@@ -7,6 +7,7 @@ import { defaultInitProducerIdResponse } from '../../protocol/generated/init-pro
 import { AclOperation } from '../authorization.js';
 import { authorize, type Handler, type RequestContext } from '../request-context.js';
 import { CLUSTER_RESOURCE } from '../security/acls.js';
+import { fencedForVersion } from './transactions.js';
 
 export const initProducerIdHandler: Handler<typeof ApiKey.InitProducerId> = async (request, context) => {
   const refusal = initRefusal(context, request.transactionalId);
@@ -17,7 +18,7 @@ export const initProducerIdHandler: Handler<typeof ApiKey.InitProducerId> = asyn
   // v3+ may name the producer asking (KIP-360): it must be the id's current one.
   const expected = request.producerId >= 0 ? { producerId: request.producerId, epoch: request.producerEpoch } : null;
   const result = await context.broker.transactions.initProducerId(request.transactionalId, request.transactionTimeoutMs, expected);
-  if (result.errorCode !== ErrorCode.NONE || !('value' in result)) return { ...defaultInitProducerIdResponse(), errorCode: result.errorCode };
+  if (result.errorCode !== ErrorCode.NONE || !('value' in result)) return { ...defaultInitProducerIdResponse(), errorCode: fencedForVersion(result.errorCode, context.apiVersion, 4) };
   return { ...defaultInitProducerIdResponse(), producerId: result.value.producerId, producerEpoch: result.value.epoch };
 };
 

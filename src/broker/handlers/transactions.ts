@@ -32,7 +32,7 @@ export const addPartitionsToTxnHandler: Handler<typeof ApiKey.AddPartitionsToTxn
   } else {
     const added = topics.flatMap((topic) => topic.partitions.map((partition) => ({ topic: topic.name, partition })));
     const errorCode = await context.broker.transactions.addPartitions(request.v3AndBelowTransactionalId, producerOf(request.v3AndBelowProducerId, request.v3AndBelowProducerEpoch), added);
-    errorOf = () => errorCode;
+    errorOf = () => fencedForVersion(errorCode, context.apiVersion, 2);
   }
   const resultsByTopicV3AndBelow: AddPartitionsToTxnTopicResult[] = topics.map((topic) => ({
     name: topic.name,
@@ -48,14 +48,14 @@ export const addOffsetsToTxnHandler: Handler<typeof ApiKey.AddOffsetsToTxn> = as
   const errorCode = request.groupId === ''
     ? ErrorCode.INVALID_GROUP_ID
     : await context.broker.transactions.addOffsets(request.transactionalId, producerOf(request.producerId, request.producerEpoch), request.groupId);
-  return { ...defaultAddOffsetsToTxnResponse(), errorCode };
+  return { ...defaultAddOffsetsToTxnResponse(), errorCode: fencedForVersion(errorCode, context.apiVersion, 2) };
 };
 
 export const endTxnHandler: Handler<typeof ApiKey.EndTxn> = async (request, context) => {
   const refusal = transactionalIdRefusal(context, request.transactionalId);
   if (refusal !== ErrorCode.NONE) return { ...defaultEndTxnResponse(), errorCode: refusal };
   const errorCode = await context.broker.transactions.endTransaction(request.transactionalId, producerOf(request.producerId, request.producerEpoch), request.committed);
-  return { ...defaultEndTxnResponse(), errorCode };
+  return { ...defaultEndTxnResponse(), errorCode: fencedForVersion(errorCode, context.apiVersion, 2) };
 };
 
 /**
@@ -84,6 +84,14 @@ export const txnOffsetCommitHandler: Handler<typeof ApiKey.TxnOffsetCommit> = as
     ],
   };
 };
+
+/**
+ * PRODUCER_FENCED as versions before `newFrom` knew it: INVALID_PRODUCER_EPOCH, which old clients
+ * handle the same way (Kafka's KafkaApis does this for each transaction API).
+ */
+export function fencedForVersion(errorCode: number, apiVersion: number, newFrom: number): number {
+  return errorCode === ErrorCode.PRODUCER_FENCED && apiVersion < newFrom ? ErrorCode.INVALID_PRODUCER_EPOCH : errorCode;
+}
 
 function transactionalIdRefusal(context: RequestContext, transactionalId: string): number {
   return authorize(context, 'transactionalId', transactionalId, AclOperation.WRITE) ? ErrorCode.NONE : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
