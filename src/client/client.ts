@@ -1,6 +1,8 @@
 // The entry point: createClient() holds the shared settings and makes producers, consumers and
 // admins. Each gets its own connections (a Cluster), because a broker answers one
 // connection's requests in order and a consumer's long poll must not delay a producer.
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import type { SaslOptions } from './sasl-client.js';
 import { Admin, type AdminOptions } from './admin.js';
 import { Cluster } from './cluster.js';
 import { Consumer, type ConsumerOptions } from './consumer.js';
@@ -20,6 +22,10 @@ export interface ClientOptions {
   readonly retry?: RetryOptions;
   /** Topic metadata older than this is fetched again (300000 ms). */
   readonly metadataMaxAgeMs?: number;
+  /** TLS, as kafkajs takes it: true for the system's CAs, or node:tls options ({ ca, cert, key, ... }). */
+  readonly ssl?: boolean | TlsConnectionOptions;
+  /** SASL, as kafkajs takes it: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }. */
+  readonly sasl?: SaslOptions;
 }
 
 export interface Client {
@@ -42,6 +48,8 @@ export function createClient(options: ClientOptions): Client {
       requestTimeoutMs: options.requestTimeoutMs,
       retry: options.retry,
       metadataMaxAgeMs: options.metadataMaxAgeMs,
+      ssl: options.ssl,
+      sasl: options.sasl,
       allowAutoTopicCreation,
     });
   const remember = <T extends { close(): Promise<void> }>(instance: T): T => {

@@ -4,7 +4,9 @@
 // the broker answers a connection's requests in order: a consumer's long-polling Fetch must
 // not hold up a producer's acknowledgements.
 import { ApiKey, ErrorCode, ZERO_UUID, type MetadataRequest } from '../protocol/index.js';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { Connection, type ConnectionOptions } from './connection.js';
+import type { SaslOptions } from './sasl-client.js';
 import { KafkaClientError, networkError } from './errors.js';
 import { MetadataCache, topicUsabilityError, type TopicMetadata } from './metadata-cache.js';
 import { resolveRetryOptions, withRetry, type ResolvedRetryOptions, type RetryOptions } from './retry.js';
@@ -16,6 +18,8 @@ export interface ClusterOptions {
   readonly connectTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly retry?: RetryOptions;
+  readonly ssl?: boolean | TlsConnectionOptions;
+  readonly sasl?: SaslOptions;
   /** Ask the broker to create topics we ask about (producers: true; kafkajs does the same). */
   readonly allowAutoTopicCreation?: boolean;
   /** Cached topic metadata older than this is fetched again (300000 ms, Kafka's metadata.max.age.ms). */
@@ -180,6 +184,8 @@ export class Cluster {
         connectTimeoutMs: this.options.connectTimeoutMs,
         requestTimeoutMs: this.options.requestTimeoutMs,
         retry: this.options.retry,
+        ssl: this.options.ssl,
+        sasl: this.options.sasl,
       };
       connection = new Connection(options);
       this.connections.set(key, connection);

@@ -18,6 +18,8 @@ import {
 import { KafkaClientError, isRetriable, networkError, throwIfError } from './errors.js';
 import { apiVersionsRetryVersion, brokerVersionsFrom, chooseVersion, type BrokerVersions, type VersionRange } from './negotiate.js';
 import { resolveRetryOptions, withRetry, type ResolvedRetryOptions, type RetryOptions } from './retry.js';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { authenticateSasl, type SaslOptions, type SaslSend } from './sasl-client.js';
 import { SocketSession } from './socket-session.js';
 
 export interface ConnectionOptions {
@@ -31,6 +33,10 @@ export interface ConnectionOptions {
   readonly retry?: RetryOptions;
   /** Responses announcing more bytes are treated as a corrupt stream (256 MiB). */
   readonly maxResponseBytes?: number;
+  /** TLS: true for the system's CAs, or node:tls options (ca, cert, key, rejectUnauthorized...). */
+  readonly ssl?: boolean | TlsConnectionOptions;
+  /** SASL authentication on every new socket, after ApiVersions. */
+  readonly sasl?: SaslOptions;
 }
 
 export interface RequestOptions {
@@ -81,6 +87,8 @@ export class Connection {
   private readonly requestTimeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly retry: ResolvedRetryOptions;
+  private readonly tls: TlsConnectionOptions | null;
+  private readonly sasl: SaslOptions | null;
   private session: SocketSession | null = null;
   private opening: Promise<SocketSession> | null = null;
   private versions: BrokerVersions | null = null;
@@ -96,6 +104,8 @@ export class Connection {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 256 * 1024 * 1024;
     this.retry = resolveRetryOptions(options.retry);
+    this.tls = options.ssl === true ? {} : options.ssl === false || options.ssl === undefined ? null : options.ssl;
+    this.sasl = options.sasl ?? null;
   }
 
   /** The ranges the broker advertised on the current socket, or null before the first connect. */
@@ -176,10 +186,11 @@ export class Connection {
   }
 
   private async openOnce(): Promise<SocketSession> {
-    const session = await SocketSession.open(this.host, this.port, this.connectTimeoutMs, this.maxResponseBytes);
+    const session = await SocketSession.open(this.host, this.port, this.connectTimeoutMs, this.maxResponseBytes, this.tls);
     this.socketsOpened++;
     try {
       this.versions = await this.negotiate(session);
+      if (this.sasl !== null) await authenticateSasl(this.sasl, this.saslSend(session, this.versions), this.address);
     } catch (error) {
       session.destroy();
       throw error;
@@ -193,6 +204,23 @@ export class Connection {
       if (this.session === session) this.session = null;
     });
     return session;
+  }
+
+  /** Sends SASL requests on a socket that is not yet this connection's session. */
+  private saslSend(session: SocketSession, versions: BrokerVersions): SaslSend {
+    return async (apiKey, body) => {
+      // SaslHandshake v0 would switch the socket to raw tokens; every broker since Kafka 1.0 has v1.
+      const version = chooseVersion(apiKey, versions, apiKey === ApiKey.SaslHandshake ? { min: 1 } : undefined);
+      const response = await session.send({
+        encode: (correlationId) => [encodeRequestFrame(apiKey, version, correlationId, this.clientId, body)],
+        decode: (frame) => decodeResponseFrame(frame, apiKey, version).body,
+        expectResponse: true,
+        timeoutMs: this.requestTimeoutMs,
+        label: `${API_CODECS[apiKey].name} v${version}`,
+      });
+      if (response === undefined) throw new KafkaClientError(ErrorCode.UNKNOWN_SERVER_ERROR, `empty ${API_CODECS[apiKey].name} response`);
+      return response as never;
+    };
   }
 
   /** ApiVersions at v3, then lower while the broker answers UNSUPPORTED_VERSION (NOTES.md §2). */

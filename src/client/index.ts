@@ -30,6 +30,7 @@ export type { GroupDescription, GroupListing, GroupMemberDescription, ResetTarge
 export type { ActiveProducer, TransactionDescription, TransactionListing } from './admin-transactions.js';
 export type { IsolationLevel } from './list-offsets.js';
 export { KafkaClientError, isRetriable } from './errors.js';
+export type { SaslOptions } from './sasl-client.js';
 export type { ErrorContext } from './errors.js';
 export { DefaultPartitioner, murmur2, partitionForKey } from './partitioner.js';
 export { Cluster, parseHostPort } from './cluster.js';

@@ -3,7 +3,8 @@
 // in flight (pipelining); the broker answers them in order (NOTES.md §3.1). A dropped socket
 // fails everything in flight with a retriable NETWORK_EXCEPTION; reconnecting is the owner's
 // job (connection.ts).
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { hotpath } from '../hotpath/index.js';
 import { networkError, requestTimeoutError, type KafkaClientError } from './errors.js';
 import { FrameReader } from './frame-reader.js';
@@ -50,21 +51,31 @@ export class SocketSession {
     socket.on('close', () => this.fail(networkError('connection closed by the broker', { broker: address })));
   }
 
-  /** Opens a socket; rejects with a retriable NETWORK_EXCEPTION on refusal or timeout. */
-  static open(host: string, port: number, timeoutMs: number, maxFrameBytes: number): Promise<SocketSession> {
+  /**
+   * Opens a socket, over TLS when `tls` is given; rejects with a retriable NETWORK_EXCEPTION on
+   * refusal or timeout.
+   */
+  static open(host: string, port: number, timeoutMs: number, maxFrameBytes: number, tls: TlsConnectionOptions | null = null): Promise<SocketSession> {
     const address = `${host}:${port}`;
     return new Promise((resolve, reject) => {
-      // Reads land where the frame reader says: large responses straight into their own buffer.
       const frames = new FrameReader(maxFrameBytes, hotpath.allocateReceiveBuffer);
       let session: SocketSession | null = null;
-      const onread = {
-        buffer: () => frames.readBuffer(),
-        callback: (bytes: number): boolean => {
-          session?.onRead(bytes);
-          return true;
-        },
-      };
-      const socket = netConnect({ host, port, onread });
+      let socket: Socket;
+      if (tls === null) {
+        // Reads land where the frame reader says: large responses straight into their own buffer.
+        const onread = {
+          buffer: () => frames.readBuffer(),
+          callback: (bytes: number): boolean => {
+            session?.onRead(bytes);
+            return true;
+          },
+        };
+        socket = netConnect({ host, port, onread });
+      } else {
+        // TLS decrypts into its own chunks: they are copied into frames as they come.
+        socket = tlsConnect({ servername: isIP(host) === 0 ? host : undefined, ...tls, host, port });
+        socket.on('data', (chunk: Buffer) => session?.onChunk(chunk));
+      }
       const timer = setTimeout(() => {
         socket.destroy();
         reject(networkError(`connection not established within ${timeoutMs} ms`, { broker: address }));
@@ -73,7 +84,7 @@ export class SocketSession {
         clearTimeout(timer);
         reject(networkError(`cannot connect: ${error.message}`, { broker: address, cause: error }));
       });
-      socket.once('connect', () => {
+      socket.once(tls === null ? 'connect' : 'secureConnect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         session = new SocketSession(socket, address, frames);
@@ -133,9 +144,17 @@ export class SocketSession {
   }
 
   private onRead(bytes: number): void {
+    this.takeFrames(() => this.frames.wrote(bytes));
+  }
+
+  private onChunk(chunk: Buffer): void {
+    this.takeFrames(() => this.frames.push(chunk));
+  }
+
+  private takeFrames(read: () => Buffer[]): void {
     let frames: Buffer[];
     try {
-      frames = this.frames.wrote(bytes);
+      frames = read();
     } catch (error) {
       this.fail(networkError(`unreadable response stream: ${(error as Error).message}`, { broker: this.address, cause: error }));
       return;

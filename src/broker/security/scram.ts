@@ -2,13 +2,20 @@
 // as salt, iteration count, StoredKey and ServerKey (never the password), and the server side of
 // the two-round exchange. Kafka's client-first message may carry extensions after the nonce;
 // they are ignored.
-import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  MIN_ITERATIONS,
+  clientKeyOf,
+  saltedPassword,
+  scramHash,
+  scramHmac,
+  serverKeyOf,
+  unescapeScramName,
+  xorBytes,
+  type ScramMechanism,
+} from '../../protocol/scram.js';
 
-export const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
-export type ScramMechanism = (typeof SCRAM_MECHANISMS)[number];
-
-/** Kafka refuses fewer (ScramMechanism.minIterations). */
-export const MIN_ITERATIONS = 4096;
+export { MIN_ITERATIONS, SCRAM_MECHANISMS, isScramMechanism, saltedPassword, type ScramMechanism } from '../../protocol/scram.js';
 
 export interface ScramCredential {
   readonly salt: Buffer;
@@ -17,38 +24,20 @@ export interface ScramCredential {
   readonly serverKey: Buffer;
 }
 
-const HASH: Record<ScramMechanism, { name: 'sha256' | 'sha512'; bytes: number }> = {
-  'SCRAM-SHA-256': { name: 'sha256', bytes: 32 },
-  'SCRAM-SHA-512': { name: 'sha512', bytes: 64 },
-};
-
-export function isScramMechanism(name: string): name is ScramMechanism {
-  return (SCRAM_MECHANISMS as readonly string[]).includes(name);
-}
-
-/** Hi(password, salt, i): PBKDF2 with the mechanism's HMAC, on the thread pool. */
-export function saltedPassword(mechanism: ScramMechanism, password: Buffer, salt: Buffer, iterations: number): Promise<Buffer> {
-  const { name, bytes } = HASH[mechanism];
-  return new Promise((resolve, reject) => pbkdf2(password, salt, iterations, bytes, name, (error, key) => (error ? reject(error) : resolve(key))));
-}
-
 export async function makeCredential(mechanism: ScramMechanism, password: string, iterations = MIN_ITERATIONS, salt: Buffer = randomBytes(32)): Promise<ScramCredential> {
   const salted = await saltedPassword(mechanism, Buffer.from(password, 'utf8'), salt, iterations);
-  return { salt, iterations, storedKey: hash(mechanism, hmac(mechanism, salted, 'Client Key')), serverKey: hmac(mechanism, salted, 'Server Key') };
+  return credentialFromSalted(mechanism, salt, iterations, salted);
+}
+
+/** The stored form of a salted password (what AlterUserScramCredentials sends). */
+export function credentialFromSalted(mechanism: ScramMechanism, salt: Buffer, iterations: number, salted: Buffer): ScramCredential {
+  return { salt, iterations, storedKey: scramHash(mechanism, clientKeyOf(mechanism, salted)), serverKey: serverKeyOf(mechanism, salted) };
 }
 
 /** Whether `password` is the one the credential was made from (SASL/PLAIN checks against SCRAM credentials). */
 export async function passwordMatches(mechanism: ScramMechanism, credential: ScramCredential, password: string): Promise<boolean> {
   const salted = await saltedPassword(mechanism, Buffer.from(password, 'utf8'), credential.salt, credential.iterations);
-  return timingSafeEqual(hash(mechanism, hmac(mechanism, salted, 'Client Key')), credential.storedKey);
-}
-
-function hmac(mechanism: ScramMechanism, key: Buffer, data: string): Buffer {
-  return createHmac(HASH[mechanism].name, key).update(data, 'utf8').digest();
-}
-
-function hash(mechanism: ScramMechanism, data: Buffer): Buffer {
-  return createHash(HASH[mechanism].name).update(data).digest();
+  return timingSafeEqual(scramHash(mechanism, clientKeyOf(mechanism, salted)), credential.storedKey);
 }
 
 /** A SCRAM step's outcome: a message to send and whether the exchange is over; or a failure (never saying which part was wrong). */
@@ -83,7 +72,7 @@ export class ScramServer {
     const match = /^([ny]|p=[^,]*),(a=[^,]*)?,(n=([^,]*),r=([^,]+).*)$/.exec(text);
     if (match === null || match[1].startsWith('p=')) return { ok: false, reason: 'malformed client-first message' };
     this.clientFirstBare = match[3];
-    this.username = match[4].replace(/=2C/g, ',').replace(/=3D/g, '=');
+    this.username = unescapeScramName(match[4]);
     this.credential = this.lookUp(this.username) ?? null;
     const salt = this.credential?.salt ?? createHmac('sha256', this.decoySecret).update(this.username).digest();
     const iterations = this.credential?.iterations ?? MIN_ITERATIONS;
@@ -99,11 +88,11 @@ export class ScramServer {
     if (match === null || match[2] !== this.nonce || this.credential === null) return { ok: false, reason: 'invalid credentials' };
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${match[1]}`;
     const proof = Buffer.from(match[4], 'base64');
-    const signature = createHmac(HASH[this.mechanism].name, this.credential.storedKey).update(authMessage).digest();
+    const signature = scramHmac(this.mechanism, this.credential.storedKey, authMessage);
     if (proof.length !== signature.length) return { ok: false, reason: 'invalid credentials' };
-    const clientKey = Buffer.from(proof.map((byte, i) => byte ^ signature[i]));
-    if (!timingSafeEqual(hash(this.mechanism, clientKey), this.credential.storedKey)) return { ok: false, reason: 'invalid credentials' };
-    const serverSignature = createHmac(HASH[this.mechanism].name, this.credential.serverKey).update(authMessage).digest();
+    const clientKey = xorBytes(proof, signature);
+    if (!timingSafeEqual(scramHash(this.mechanism, clientKey), this.credential.storedKey)) return { ok: false, reason: 'invalid credentials' };
+    const serverSignature = scramHmac(this.mechanism, this.credential.serverKey, authMessage);
     return { ok: true, reply: Buffer.from(`v=${serverSignature.toString('base64')}`), done: true };
   }
 }

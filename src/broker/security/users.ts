@@ -1,11 +1,10 @@
 // SCRAM users: per user and mechanism a salt, an iteration count, StoredKey and ServerKey, kept in
 // <dataDir>/users.json (written atomically, readable by the owner only). No password is stored;
 // SASL/PLAIN checks a password against these credentials. Changes take effect at once.
-import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/index.js';
-import { MIN_ITERATIONS, SCRAM_MECHANISMS, isScramMechanism, makeCredential, type ScramCredential, type ScramMechanism } from './scram.js';
+import { MIN_ITERATIONS, SCRAM_MECHANISMS, credentialFromSalted, isScramMechanism, makeCredential, type ScramCredential, type ScramMechanism } from './scram.js';
 
 const USERS_FILE = 'users.json';
 
@@ -53,11 +52,7 @@ export class UserStore {
 
   /** AlterUserScramCredentials: the client sent the salted password (Hi), not the password. */
   setSaltedPassword(name: string, mechanism: ScramMechanism, iterations: number, salt: Buffer, salted: Buffer): void {
-    const algorithm = mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512';
-    const clientKey = createHmac(algorithm, salted).update('Client Key').digest();
-    const storedKey = createHash(algorithm).update(clientKey).digest();
-    const serverKey = createHmac(algorithm, salted).update('Server Key').digest();
-    this.put(name, mechanism, { salt: Buffer.from(salt), iterations, storedKey, serverKey });
+    this.put(name, mechanism, credentialFromSalted(mechanism, Buffer.from(salt), iterations, Buffer.from(salted)));
     this.save();
   }
 
