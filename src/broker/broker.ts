@@ -49,6 +49,8 @@ export interface RunningBroker {
   readonly groups: GroupCoordinator;
   /** SCRAM users (users.json): add and remove them at run time. */
   readonly users: UserStore;
+  /** ACLs (acls.json): add and remove them at run time; they act at once. */
+  readonly acls: AclStore;
   /** Reads the TLS certificate, key and CA files again (on SIGHUP, say). */
   reloadTls(): void;
   close(): Promise<void>;
@@ -79,7 +81,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   const producerIds = ProducerIdAllocator.open(config.dataDir);
   // Opened after the logs and groups: it finishes transactions a crash left half-way through their markers.
   const transactions = await TransactionCoordinator.open(config.dataDir, producerIds, transactionEnds(registry, () => groups), logger.child({ component: 'transactions' }), storageLogger(logger));
-  const authorizer = new Authorizer(AclStore.open(config.dataDir), config, listeners);
+  const acls = AclStore.open(config.dataDir);
+  const authorizer = new Authorizer(acls, config, listeners);
   const state: BrokerState = { config, registry, groups, producerIds, transactions, clusterId, advertised, users, authorizer, logger, stopping: stopping.signal, fetchMemory };
   const giveBack = (pieces: readonly Buffer[]): void => pieces.forEach((piece) => fetchMemory.giveBack(piece));
   const server = new BrokerServer(createDispatch(createHandlerTable(), state), config, logger, config.tls, giveBack);
@@ -114,7 +117,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   };
   const [first] = bound;
   const reloadTls = (): void => server.reloadTls();
-  return { host: first.host, port: first.port, bootstrap: first.bootstrap, listeners: bound, dataDir: config.dataDir, clusterId, backend, config, registry, groups, users, reloadTls, close };
+  return { host: first.host, port: first.port, bootstrap: first.bootstrap, listeners: bound, dataDir: config.dataDir, clusterId, backend, config, registry, groups, users, acls, reloadTls, close };
 }
 
 async function listenOrClose(server: BrokerServer, listeners: readonly ListenerSpec[], closeStores: () => Promise<void>): Promise<Map<string, number>> {

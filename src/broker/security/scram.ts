@@ -85,7 +85,8 @@ export class ScramServer {
   private final(text: string): ScramStep {
     this.state = 'done';
     const match = /^(c=[^,]*,r=([^,]*)(,[^,]*)*),p=([^,]+)$/.exec(text);
-    if (match === null || match[2] !== this.nonce || this.credential === null) return { ok: false, reason: 'invalid credentials' };
+    // endsWith, as Kafka 3.8.1+ checks: librdkafka before 2.6.1 puts its own nonce in front once more.
+    if (match === null || !match[2].endsWith(this.nonce) || this.credential === null) return { ok: false, reason: 'invalid credentials' };
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${match[1]}`;
     const proof = Buffer.from(match[4], 'base64');
     const signature = scramHmac(this.mechanism, this.credential.storedKey, authMessage);
