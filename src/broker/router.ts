@@ -20,6 +20,8 @@ import type { BrokerState, Handler, HandlerTable } from './request-context.js';
 export function createDispatch(handlers: HandlerTable, broker: BrokerState): Dispatch {
   return async (frame: Buffer, connection: ConnectionContext): Promise<OutgoingFrame | null> => {
     const { session } = connection;
+    // Only while authenticating: an authenticated connection's requests must start without awaiting (append order).
+    if (session.isStepping) await session.settled();
     if (session.rawTokens) return rawSaslToken(frame, connection, broker);
     const request = parseFrame(frame);
     const { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId, clientId } = request.header;

@@ -2,14 +2,17 @@
 // atomically: a temp file, fsync, rename over the old one, fsync the directory. The log writes
 // them through StateFiles, off the event loop (two fsyncs can take milliseconds, far more on a
 // busy disk); the synchronous form is for start-up and admin paths.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-export function writeFileAtomic(path: string, content: string): void {
+/** `mode` (e.g. 0o600 for secrets) is set before the content is written, so it is never readable more widely. */
+export function writeFileAtomic(path: string, content: string, mode?: number): void {
   const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w');
+  const fd = openSync(temp, 'w', mode);
   try {
+    // A temp file left by a crash keeps its old mode through open(): set it again.
+    if (mode !== undefined) fchmodSync(fd, mode);
     writeSync(fd, content);
     fsyncSync(fd);
   } finally {

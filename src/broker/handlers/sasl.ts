@@ -3,7 +3,7 @@
 // (rawSaslToken, called by the router). A failed exchange is answered SASL_AUTHENTICATION_FAILED
 // with a message that says nothing of what was wrong, logged with the peer and the user name
 // (never the password), and the connection closes.
-import { ErrorCode, type ApiKey } from '../../protocol/index.js';
+import { ErrorCode, type ApiKey, type ApiMessages } from '../../protocol/index.js';
 import { defaultSaslAuthenticateResponse } from '../../protocol/generated/sasl-authenticate.js';
 import { defaultSaslHandshakeResponse } from '../../protocol/generated/sasl-handshake.js';
 import { CloseConnection, type ConnectionContext } from '../connection.js';
@@ -22,7 +22,10 @@ export const saslHandshakeHandler: Handler<typeof ApiKey.SaslHandshake> = (reque
   return { ...defaultSaslHandshakeResponse(), errorCode: ErrorCode.NONE, mechanisms };
 };
 
-export const saslAuthenticateHandler: Handler<typeof ApiKey.SaslAuthenticate> = async (request, context) => {
+/** The whole step, its effect on the session included, is one SASL step: requests behind it wait (session.ts). */
+export const saslAuthenticateHandler: Handler<typeof ApiKey.SaslAuthenticate> = (request, context) => context.connection.session.step(authenticate(request, context));
+
+async function authenticate(request: ApiMessages[typeof ApiKey.SaslAuthenticate]['request'], context: RequestContext): Promise<ApiMessages[typeof ApiKey.SaslAuthenticate]['response']> {
   const { session } = context.connection;
   const exchange = session.exchange;
   if (exchange === null || session.rawTokens) {
@@ -42,7 +45,11 @@ export const saslAuthenticateHandler: Handler<typeof ApiKey.SaslAuthenticate> = 
 };
 
 /** A raw token after a SaslHandshake v0: the reply goes back as a raw frame; a failure closes the connection (the framing has no error). */
-export async function rawSaslToken(token: Buffer, connection: ConnectionContext, broker: BrokerState): Promise<Buffer> {
+export function rawSaslToken(token: Buffer, connection: ConnectionContext, broker: BrokerState): Promise<Buffer> {
+  return connection.session.step(rawStep(token, connection, broker));
+}
+
+async function rawStep(token: Buffer, connection: ConnectionContext, broker: BrokerState): Promise<Buffer> {
   const exchange = connection.session.exchange;
   if (exchange === null) throw new CloseConnection('a raw SASL token outside an exchange');
   const step = await exchange.step(token);

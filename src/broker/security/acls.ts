@@ -6,18 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/index.js';
 
-/** Kafka's ResourceType codes. */
-export const AclResourceType = { ANY: 1, TOPIC: 2, GROUP: 3, CLUSTER: 4, TRANSACTIONAL_ID: 5 } as const;
-/** Kafka's PatternType codes. */
-export const AclPatternType = { ANY: 1, MATCH: 2, LITERAL: 3, PREFIXED: 4 } as const;
-/** Kafka's AclPermissionType codes. */
-export const AclPermission = { ANY: 1, DENY: 2, ALLOW: 3 } as const;
-/** Kafka's AclOperation codes ANY and ALL (the others are in authorization.ts). */
-export const ANY_OPERATION = 1;
-export const ALL_OPERATIONS = 2;
-/** The one cluster resource's name. */
-export const CLUSTER_RESOURCE = 'kafka-cluster';
-export const WILDCARD = '*';
+import { AclOperation, AclPatternType, AclPermission, AclResourceType, WILDCARD } from '../../protocol/acl-codes.js';
+
+export { AclPatternType, AclPermission, AclResourceType, CLUSTER_RESOURCE, WILDCARD } from '../../protocol/acl-codes.js';
+/** Kafka's AclOperation codes ANY and ALL. */
+export const ANY_OPERATION = AclOperation.ANY;
+export const ALL_OPERATIONS = AclOperation.ALL;
 
 export interface AclBinding {
   readonly resourceType: number;

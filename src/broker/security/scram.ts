@@ -25,6 +25,7 @@ export interface ScramCredential {
 }
 
 export async function makeCredential(mechanism: ScramMechanism, password: string, iterations = MIN_ITERATIONS, salt: Buffer = randomBytes(32)): Promise<ScramCredential> {
+  if (iterations < MIN_ITERATIONS) throw new RangeError(`SCRAM credentials need at least ${MIN_ITERATIONS} iterations, got ${iterations}`);
   const salted = await saltedPassword(mechanism, Buffer.from(password, 'utf8'), salt, iterations);
   return credentialFromSalted(mechanism, salt, iterations, salted);
 }
@@ -73,7 +74,10 @@ export class ScramServer {
     if (match === null || match[1].startsWith('p=')) return { ok: false, reason: 'malformed client-first message' };
     this.clientFirstBare = match[3];
     this.username = unescapeScramName(match[4]);
+    // As Kafka: one may not ask to act as another user, nor log in with a credential weaker than the minimum.
+    if (match[2] !== undefined && unescapeScramName(match[2].slice(2)) !== this.username) return { ok: false, reason: 'authorization id differs from the user name' };
     this.credential = this.lookUp(this.username) ?? null;
+    if (this.credential !== null && this.credential.iterations < MIN_ITERATIONS) return { ok: false, reason: `stored credential has ${this.credential.iterations} iterations, fewer than ${MIN_ITERATIONS}` };
     const salt = this.credential?.salt ?? createHmac('sha256', this.decoySecret).update(this.username).digest();
     const iterations = this.credential?.iterations ?? MIN_ITERATIONS;
     this.nonce = match[5] + randomBytes(18).toString('base64');

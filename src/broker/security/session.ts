@@ -24,6 +24,8 @@ export class SecuritySession {
   expiresAt: number | null = null;
   /** Close once the response being written has gone (a failed authentication). */
   closeAfterResponse = false;
+  /** A SASL step being computed; requests behind it wait for it, as Kafka reads nothing more until a step is answered. */
+  private stepping: Promise<unknown> | null = null;
 
   constructor(
     readonly listener: ListenerSpec,
@@ -36,6 +38,24 @@ export class SecuritySession {
 
   get usesSasl(): boolean {
     return usesSasl(this.listener.protocol);
+  }
+
+  /** Runs a SASL step; frames that arrive meanwhile are dispatched only after it (see settled()). */
+  step<T>(computing: Promise<T>): Promise<T> {
+    const step = computing.finally(() => {
+      if (this.stepping === step) this.stepping = null;
+    });
+    this.stepping = step;
+    return step;
+  }
+
+  /** Resolves once no SASL step is being computed: a request pipelined behind one is judged after it. */
+  async settled(): Promise<void> {
+    while (this.stepping !== null) await this.stepping.catch(() => undefined);
+  }
+
+  get isStepping(): boolean {
+    return this.stepping !== null;
   }
 
   /** Whether a request of this API may be served now. */

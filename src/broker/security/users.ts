@@ -1,12 +1,14 @@
 // SCRAM users: per user and mechanism a salt, an iteration count, StoredKey and ServerKey, kept in
 // <dataDir>/users.json (written atomically, readable by the owner only). No password is stored;
 // SASL/PLAIN checks a password against these credentials. Changes take effect at once.
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/index.js';
 import { MIN_ITERATIONS, SCRAM_MECHANISMS, credentialFromSalted, isScramMechanism, makeCredential, type ScramCredential, type ScramMechanism } from './scram.js';
 
 const USERS_FILE = 'users.json';
+/** Credentials are secrets even salted: readable by the broker's user only. */
+const OWNER_ONLY = 0o600;
 
 type StoredCredential = { salt: string; iterations: number; storedKey: string; serverKey: string };
 type StoredUsers = { version: 1; users: Record<string, Partial<Record<ScramMechanism, StoredCredential>>> };
@@ -89,7 +91,6 @@ export class UserStore {
         [...byMechanism].map(([mechanism, c]) => [mechanism, { salt: c.salt.toString('base64'), iterations: c.iterations, storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') }]),
       );
     }
-    writeFileAtomic(this.path, `${JSON.stringify({ version: 1, users } satisfies StoredUsers, null, 2)}\n`);
-    chmodSync(this.path, 0o600);
+    writeFileAtomic(this.path, `${JSON.stringify({ version: 1, users } satisfies StoredUsers, null, 2)}\n`, OWNER_ONLY);
   }
 }
