@@ -6,22 +6,11 @@
 import type { BrokerConfig } from './config.js';
 import type { ConnectionContext } from './connection.js';
 import { usesSasl, type ListenerSpec } from './listeners.js';
+import { AclOperation } from '../protocol/acl-codes.js';
 import { ALL_OPERATIONS, AclPermission, AclResourceType, CLUSTER_RESOURCE, WILDCARD, type AclBinding, type AclStore } from './security/acls.js';
 
-/** Kafka's AclOperation codes (the bit positions of an authorized-operations field). */
-export const AclOperation = {
-  READ: 3,
-  WRITE: 4,
-  CREATE: 5,
-  DELETE: 6,
-  ALTER: 7,
-  DESCRIBE: 8,
-  CLUSTER_ACTION: 9,
-  DESCRIBE_CONFIGS: 10,
-  ALTER_CONFIGS: 11,
-  IDEMPOTENT_WRITE: 12,
-} as const;
-export type AclOperationCode = (typeof AclOperation)[keyof typeof AclOperation];
+export { AclOperation } from '../protocol/acl-codes.js';
+export type AclOperationCode = Exclude<(typeof AclOperation)[keyof typeof AclOperation], 1 | 2>;
 
 export type ResourceType = 'topic' | 'group' | 'cluster' | 'transactionalId';
 

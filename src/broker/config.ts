@@ -233,6 +233,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): BrokerConfigInput
     if (value !== undefined) log[key] = value;
   }
   if (Object.keys(log).length > 0) found.log = log;
+  const tls = Object.fromEntries(Object.keys(TLS_KEYS).flatMap((key) => (env[`SLUICE_TLS_${snake(key)}`] === undefined ? [] : [[key, env[`SLUICE_TLS_${snake(key)}`]]])));
+  if (Object.keys(tls).length > 0) found.tls = tls;
   return parseConfigObject(found, 'environment');
 }
 
@@ -243,7 +245,13 @@ function snake(key: string): string {
 /** Layers inputs over the defaults (later wins) and checks the result as a whole. */
 export function resolveBrokerConfig(...layers: BrokerConfigInput[]): BrokerConfig {
   let merged: BrokerConfig = DEFAULT_BROKER_CONFIG;
-  for (const layer of layers) merged = { ...merged, ...layer, log: { ...merged.log, ...layer.log }, tls: mergeTls(merged.tls, layer.tls) };
+  // TLS settings may come in parts from different layers (the certificate from a flag, the key from the environment).
+  let tls: Partial<TlsSettings> | null = null;
+  for (const layer of layers) {
+    merged = { ...merged, ...layer, log: { ...merged.log, ...layer.log }, tls: merged.tls };
+    if (layer.tls !== undefined) tls = layer.tls === null ? null : { ...(tls ?? {}), ...layer.tls };
+  }
+  merged = { ...merged, tls: completeTls(tls) };
   if (merged.port < 0 || merged.port > 65535) throw new ConfigError('port', 'config', `must be 0..65535, got ${merged.port}`);
   if (merged.numPartitions < 1) throw new ConfigError('numPartitions', 'config', `must be at least 1, got ${merged.numPartitions}`);
   for (const key of ['maxRequestBytes', 'maxInFlightRequests', 'maxInFlightBytes'] as const) {
@@ -258,12 +266,11 @@ export function resolveBrokerConfig(...layers: BrokerConfigInput[]): BrokerConfi
   return merged;
 }
 
-function mergeTls(base: TlsSettings | null, layer: Partial<TlsSettings> | null | undefined): TlsSettings | null {
-  if (layer === undefined) return base;
-  if (layer === null) return null;
-  const merged = { caFile: null, clientAuth: 'none' as const, ...base, ...layer };
-  if (merged.certFile === undefined || merged.keyFile === undefined) throw new ConfigError('tls', 'config', 'needs certFile and keyFile');
-  return merged as TlsSettings;
+function completeTls(tls: Partial<TlsSettings> | null): TlsSettings | null {
+  if (tls === null) return null;
+  const { certFile, keyFile } = tls;
+  if (certFile === undefined || keyFile === undefined) throw new ConfigError('tls', 'config', 'needs certFile and keyFile');
+  return { caFile: null, clientAuth: 'none', ...tls, certFile, keyFile };
 }
 
 function checkGroupSettings(config: BrokerConfig): void {

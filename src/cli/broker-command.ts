@@ -1,6 +1,6 @@
 // `sluice broker`: run a broker in the foreground until SIGINT/SIGTERM, then shut down cleanly
 // (stop accepting, finish in-flight writes, flush, write the clean-shutdown marker).
-import { readFileSync } from 'node:fs';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { Command } from 'commander';
 import type { BrokerConfigInput } from '../broker/config.js';
 import { VERSION } from './version.js';
@@ -14,6 +14,13 @@ interface BrokerFlags {
   data?: string;
   config?: string;
   logLevel?: string;
+  listeners?: string;
+  advertisedListeners?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tlsClientAuth?: string;
+  superUsers?: string;
 }
 
 export function registerBrokerCommand(program: Command): void {
@@ -25,6 +32,13 @@ export function registerBrokerCommand(program: Command): void {
     .option('-d, --data <dir>', 'data directory (default ./sluice-data)')
     .option('-c, --config <file>', 'YAML config file; flags and SLUICE_* environment variables override it')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--listeners <list>', 'e.g. PLAINTEXT://127.0.0.1:9092,SASL_SSL://127.0.0.1:9094 (instead of --host/--port)')
+    .option('--advertised-listeners <list>', 'what Metadata tells clients of each listener, e.g. SASL_SSL://broker.example:9094')
+    .option('--tls-cert <file>', 'PEM certificate for SSL and SASL_SSL listeners (reloaded on SIGHUP or when it changes)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--tls-ca <file>', 'PEM CA that client certificates must chain to')
+    .option('--tls-client-auth <mode>', 'none, requested or required: whether clients present certificates')
+    .option('--super-users <list>', 'principals no ACL refuses, e.g. User:admin')
     .action(async (flags: BrokerFlags) => runBroker(flags));
 }
 
@@ -38,8 +52,18 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
   const config = resolveBrokerConfig(await fromFile(flags.config), configFromEnvironment(process.env), await fromFlags(flags));
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const broker = await startBroker({ ...config, logger });
+  const reloadTls = (why: string): void => {
+    try {
+      broker.reloadTls();
+      logger.info({ why }, 'TLS certificate and key reloaded');
+    } catch (error) {
+      logger.error({ err: error, why }, 'TLS reload failed; the previous certificate stays in use');
+    }
+  };
+  const watched = watchTlsFiles(config.tls, reloadTls);
+  process.on('SIGHUP', () => reloadTls('SIGHUP'));
   process.stdout.write(
-    `sluice ${VERSION} broker listening on ${broker.bootstrap}\n` +
+    `sluice ${VERSION} broker listening on ${broker.listeners.map((l) => (l.name === 'PLAINTEXT' ? l.bootstrap : `${l.name}://${l.bootstrap}`)).join(', ')}\n` +
       `  data:    ${broker.dataDir}\n` +
       `  backend: ${describeBackend()}\n`,
   );
@@ -48,6 +72,7 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: shutting down\n`);
+    for (const file of watched) unwatchFile(file);
     broker.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -58,6 +83,14 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Watches the certificate, key and CA files (polling: editors and cert-manager replace files); returns what it watches. */
+function watchTlsFiles(tls: { certFile: string; keyFile: string; caFile: string | null } | null, reload: (why: string) => void): string[] {
+  if (tls === null) return [];
+  const files = [tls.certFile, tls.keyFile, ...(tls.caFile === null ? [] : [tls.caFile])];
+  for (const file of files) watchFile(file, { interval: 2000, persistent: false }, (now, before) => now.mtimeMs !== before.mtimeMs && reload(`${file} changed`));
+  return files;
 }
 
 async function fromFile(path: string | undefined): Promise<BrokerConfigInput> {
@@ -79,5 +112,11 @@ async function fromFlags(flags: BrokerFlags): Promise<BrokerConfigInput> {
   if (flags.host !== undefined) given.host = flags.host;
   if (flags.data !== undefined) given.dataDir = flags.data;
   if (flags.logLevel !== undefined) given.logLevel = flags.logLevel;
+  if (flags.listeners !== undefined) given.listeners = flags.listeners;
+  if (flags.advertisedListeners !== undefined) given.advertisedListeners = flags.advertisedListeners;
+  if (flags.superUsers !== undefined) given.superUsers = flags.superUsers;
+  const tls = { certFile: flags.tlsCert, keyFile: flags.tlsKey, caFile: flags.tlsCa, clientAuth: flags.tlsClientAuth };
+  const tlsGiven = Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined));
+  if (Object.keys(tlsGiven).length > 0) given.tls = tlsGiven;
   return parseConfigObject(given, 'command line');
 }

@@ -1,5 +1,6 @@
 // The `sluice` command.
 import { Command } from 'commander';
+import { registerAclCommand } from './acl-command.js';
 import { registerBenchCommand } from './bench-command.js';
 import { registerBrokerCommand } from './broker-command.js';
 import { registerConsumeCommand } from './consume-command.js';
@@ -7,6 +8,7 @@ import { registerGroupsCommand } from './groups-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerTopicsCommand } from './topics-command.js';
 import { registerTransactionsCommands } from './transactions-command.js';
+import { registerUsersCommand } from './users-command.js';
 import { VERSION } from './version.js';
 
 const program = new Command('sluice').description('a Kafka-compatible message broker for Node').version(VERSION);
@@ -16,6 +18,8 @@ registerConsumeCommand(program);
 registerTopicsCommand(program);
 registerGroupsCommand(program);
 registerTransactionsCommands(program);
+registerUsersCommand(program);
+registerAclCommand(program);
 registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -12,6 +12,8 @@ import {
   type GroupListing,
   type ResetTarget,
 } from './admin-groups.js';
+import { createAcls, deleteAcls, deleteScramUser, describeAcls, describeScramUsers, upsertScramUser, type Acl, type AclFilter, type ScramUser } from './admin-security.js';
+import type { ScramMechanism } from '../protocol/scram.js';
 import { describeProducers, describeTransactions, listTransactions, type ActiveProducer, type TransactionDescription, type TransactionListing } from './admin-transactions.js';
 import type { Cluster } from './cluster.js';
 import type { CommittedOffset, TopicPartitionOffset } from './group-commit.js';
@@ -244,6 +246,35 @@ export class Admin {
   /** Each transactional id's producer, timeout, state and open transaction's partitions. */
   describeTransactions(transactionalIds: readonly string[]): Promise<TransactionDescription[]> {
     return describeTransactions(this.cluster, transactionalIds);
+  }
+
+  /** Adds ACLs (needs ALTER on the cluster). */
+  createAcls(acls: readonly Acl[]): Promise<void> {
+    return createAcls(this.cluster, acls);
+  }
+
+  /** The ACLs a filter selects (every ACL without one). */
+  describeAcls(filter?: AclFilter): Promise<Acl[]> {
+    return describeAcls(this.cluster, filter);
+  }
+
+  /** Deletes the ACLs the filters select; returns them. */
+  deleteAcls(filters: readonly AclFilter[]): Promise<Acl[]> {
+    return deleteAcls(this.cluster, filters);
+  }
+
+  /** SCRAM users and their mechanisms (every user when none are named). */
+  describeScramUsers(users?: readonly string[]): Promise<ScramUser[]> {
+    return describeScramUsers(this.cluster, users);
+  }
+
+  /** Sets a user's SCRAM password for one mechanism; the password is salted and hashed before it is sent. */
+  upsertScramUser(user: string, mechanism: ScramMechanism, password: string, iterations?: number): Promise<void> {
+    return upsertScramUser(this.cluster, user, mechanism, password, iterations);
+  }
+
+  deleteScramUser(user: string, mechanism: ScramMechanism): Promise<void> {
+    return deleteScramUser(this.cluster, user, mechanism);
   }
 
   async close(): Promise<void> {

@@ -28,6 +28,7 @@ export type {
 } from './admin.js';
 export type { GroupDescription, GroupListing, GroupMemberDescription, ResetTarget } from './admin-groups.js';
 export type { ActiveProducer, TransactionDescription, TransactionListing } from './admin-transactions.js';
+export type { Acl, AclFilter, AclOperationName, AclResourceName, ScramUser } from './admin-security.js';
 export type { IsolationLevel } from './list-offsets.js';
 export { KafkaClientError, isRetriable } from './errors.js';
 export type { SaslOptions } from './sasl-client.js';

@@ -19,6 +19,24 @@ export interface TestCertificates {
   cleanup(): void;
 }
 
+const SERVER_EXTENSIONS = 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth';
+
+function openssl(dir: string, ...args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Makes <name>.key and <name>.pem for `subject`, signed by the directory's CA. */
+function signWithCa(dir: string, name: string, subject: string, extensions: string): void {
+  writeFileSync(join(dir, `${name}.ext`), `${extensions}\n`);
+  openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.csr`);
+  openssl(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${name}.pem`, '-extfile', `${name}.ext`);
+}
+
+/** Replaces the server certificate and key with new ones for common name `cn` (certificate rotation). */
+export function reissueServerCertificate(certs: TestCertificates, cn: string): void {
+  signWithCa(certs.dir, 'server', `/CN=${cn}`, SERVER_EXTENSIONS);
+}
+
 /** The client certificate's subject, as Kafka's principal builder names it. */
 export const CLIENT_SUBJECT = 'CN=alice,O=acme';
 
@@ -34,14 +52,9 @@ export function hasOpenssl(): boolean {
 export function makeTestCertificates(): TestCertificates {
   const temp = tempDir('sluice-certs-');
   const at = (name: string) => join(temp.dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: temp.dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=sluice test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
-  const sign = (name: string, subject: string, extensions: string) => {
-    writeFileSync(at(`${name}.ext`), `${extensions}\n`);
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${name}.pem`, '-extfile', `${name}.ext`);
-  };
-  sign('server', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth');
+  openssl(temp.dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=sluice test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
+  const sign = (name: string, subject: string, extensions: string) => signWithCa(temp.dir, name, subject, extensions);
+  sign('server', '/CN=localhost', SERVER_EXTENSIONS);
   // O first, CN last: the subject reads CN=alice,O=acme in RFC 2253 order, as Kafka prints it.
   sign('client', '/O=acme/CN=alice', 'extendedKeyUsage=clientAuth');
   return {
