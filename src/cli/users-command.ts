@@ -2,6 +2,7 @@
 // (AlterUserScramCredentials, DescribeUserScramCredentials, as kafka-configs.sh uses them), or
 // offline on a stopped broker's data directory with --data. A new user's password comes from
 // stdin (--password-stdin) or a prompt, never from the command line.
+import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ScramMechanism } from '../protocol/scram.js';
 import { withAdmin, withBrokersOption, type BrokerFlag } from './client-options.js';
@@ -59,8 +60,10 @@ function mechanismsOf(name: string | undefined): ScramMechanism[] {
   return [mechanism];
 }
 
+/** The data directory's users; the directory is made when missing (users are often added before a broker's first start). */
 async function offlineUsers(dataDir: string) {
   const { UserStore } = await import('../broker/security/users.js');
+  mkdirSync(dataDir, { recursive: true });
   return UserStore.open(dataDir);
 }
 

@@ -84,9 +84,11 @@ describe.skipIf(!haveOpenssl)('sluice users and sluice acl', () => {
   it('works offline on a data directory, which a broker then starts with', async () => {
     const data = tempDir('sluice-users-offline-');
     try {
-      expect((await sluice(['users', 'add', 'carol', '--mechanism', 'SCRAM-SHA-512', '--password-stdin', '--data', data.dir], 'carol-secret', false)).code).toBe(0);
-      expect((await sluice(['users', 'list', '--data', data.dir], '', false)).stdout).toMatch(/carol\s+SCRAM-SHA-512/);
-      const offline = await startBroker({ logLevel: 'silent', dataDir: data.dir, listeners: ['SASL_PLAINTEXT://127.0.0.1:0'], allowEveryoneIfNoAclFound: true });
+      // A data directory no broker has made yet, as before a first start.
+      const dataDir = join(data.dir, 'fresh');
+      expect((await sluice(['users', 'add', 'carol', '--mechanism', 'SCRAM-SHA-512', '--password-stdin', '--data', dataDir], 'carol-secret', false)).code).toBe(0);
+      expect((await sluice(['users', 'list', '--data', dataDir], '', false)).stdout).toMatch(/carol\s+SCRAM-SHA-512/);
+      const offline = await startBroker({ logLevel: 'silent', dataDir, listeners: ['SASL_PLAINTEXT://127.0.0.1:0'], allowEveryoneIfNoAclFound: true });
       const client = createClient({ brokers: [offline.bootstrap], sasl: { mechanism: 'scram-sha-512', username: 'carol', password: 'carol-secret' }, retry: { retries: 0 } });
       try {
         expect(await client.admin().listTopics()).toEqual([]);
