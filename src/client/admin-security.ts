@@ -61,15 +61,7 @@ export async function createAcls(cluster: Cluster, acls: readonly Acl[]): Promis
 
 export async function describeAcls(cluster: Cluster, filter: AclFilter = {}): Promise<Acl[]> {
   const connection = await cluster.anyConnection();
-  const { body } = await connection.request(ApiKey.DescribeAcls, () => ({
-    resourceTypeFilter: filter.resourceType === undefined ? AclResourceType.ANY : code(AclResourceType, filter.resourceType),
-    resourceNameFilter: filter.resourceName ?? null,
-    patternTypeFilter: filter.patternType === undefined ? AclPatternType.ANY : code(AclPatternType, filter.patternType),
-    principalFilter: filter.principal ?? null,
-    hostFilter: filter.host ?? null,
-    operation: filter.operation === undefined ? AclOperation.ANY : code(AclOperation, filter.operation),
-    permissionType: filter.permission === undefined ? AclPermission.ANY : code(AclPermission, filter.permission),
-  }));
+  const { body } = await connection.request(ApiKey.DescribeAcls, () => filterOnTheWire(filter));
   throwIfError(body.errorCode, { broker: connection.address, detail: body.errorMessage });
   return body.resources.flatMap((resource) =>
     resource.acls.map((acl) => toAcl({ ...acl, resourceType: resource.resourceType, resourceName: resource.resourceName, patternType: resource.patternType })),
@@ -80,15 +72,7 @@ export async function describeAcls(cluster: Cluster, filter: AclFilter = {}): Pr
 export async function deleteAcls(cluster: Cluster, filters: readonly AclFilter[]): Promise<Acl[]> {
   const connection = await cluster.anyConnection();
   const { body } = await connection.request(ApiKey.DeleteAcls, () => ({
-    filters: filters.map((filter) => ({
-      resourceTypeFilter: filter.resourceType === undefined ? AclResourceType.ANY : code(AclResourceType, filter.resourceType),
-      resourceNameFilter: filter.resourceName ?? null,
-      patternTypeFilter: filter.patternType === undefined ? AclPatternType.ANY : code(AclPatternType, filter.patternType),
-      principalFilter: filter.principal ?? null,
-      hostFilter: filter.host ?? null,
-      operation: filter.operation === undefined ? AclOperation.ANY : code(AclOperation, filter.operation),
-      permissionType: filter.permission === undefined ? AclPermission.ANY : code(AclPermission, filter.permission),
-    })),
+    filters: filters.map(filterOnTheWire),
   }));
   for (const result of body.filterResults) throwIfError(result.errorCode, { broker: connection.address, detail: result.errorMessage });
   return body.filterResults.flatMap((result) => result.matchingAcls.map((acl) => toAcl(acl)));
@@ -120,6 +104,19 @@ async function alterScram(cluster: Cluster, request: { deletions: Array<{ name: 
   const connection = await cluster.anyConnection();
   const { body } = await connection.request(ApiKey.AlterUserScramCredentials, () => request);
   for (const result of body.results) throwIfError(result.errorCode, { broker: connection.address, detail: result.errorMessage });
+}
+
+/** A filter as DescribeAcls and DeleteAcls carry it: a field left out is ANY (codes) or null (strings). */
+function filterOnTheWire(filter: AclFilter) {
+  return {
+    resourceTypeFilter: filter.resourceType === undefined ? AclResourceType.ANY : code(AclResourceType, filter.resourceType),
+    resourceNameFilter: filter.resourceName ?? null,
+    patternTypeFilter: filter.patternType === undefined ? AclPatternType.ANY : code(AclPatternType, filter.patternType),
+    principalFilter: filter.principal ?? null,
+    hostFilter: filter.host ?? null,
+    operation: filter.operation === undefined ? AclOperation.ANY : code(AclOperation, filter.operation),
+    permissionType: filter.permission === undefined ? AclPermission.ANY : code(AclPermission, filter.permission),
+  };
 }
 
 function code(codes: Readonly<Record<string, number>>, name: string): number {

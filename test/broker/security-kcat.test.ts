@@ -1,21 +1,15 @@
 // librdkafka (through kcat) on secured listeners: security.protocol=SASL_SSL with
 // sasl.mechanisms=SCRAM-SHA-256 and ssl.ca.location, and SSL with a client certificate on a
 // listener with clientAuth required, whose subject is the principal ACLs name.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../src/broker/broker.js';
 import { AclOperation } from '../../src/broker/authorization.js';
 import { AclPatternType, AclPermission, AclResourceType } from '../../src/broker/security/acls.js';
-import { CLIENT_SUBJECT, hasOpenssl, makeTestCertificates, type TestCertificates } from '../helpers/certs.js';
+import { CLIENT_SUBJECT, brokerTls, hasOpenssl, makeTestCertificates, type TestCertificates } from '../helpers/certs.js';
+import { hasProgram } from '../helpers/programs.js';
 
-const haveKcat = (() => {
-  try {
-    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveKcat = hasProgram('kcat');
 const runnable = haveKcat && hasOpenssl();
 if (!runnable) console.warn('test/broker/security-kcat.test.ts: kcat or openssl not found, skipped (.ci/run installs both)');
 
@@ -40,7 +34,7 @@ describe.skipIf(!runnable)('kcat on secured listeners', () => {
     broker = await startBroker({
       logLevel: 'silent',
       listeners: ['SASL_SSL://127.0.0.1:0', 'SSL://127.0.0.1:0'],
-      tls: { certFile: certs.serverCertFile, keyFile: certs.serverKeyFile, caFile: certs.caFile, clientAuth: 'required' },
+      tls: brokerTls(certs, 'required'),
       users: [{ name: 'carol', password: 'carol-secret', mechanism: 'SCRAM-SHA-256' }],
       superUsers: ['User:carol'],
     });

@@ -1,19 +1,13 @@
 // One of our consumers and librdkafka's balanced consumer (kcat -G) in one group: both offer
 // 'range' first, the partitions are split between them whichever leads (so each reads the
 // other's subscription and assignment bytes), and librdkafka starts from the offsets we committed.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAssignment } from '../../src/protocol/consumer-protocol.js';
 import { fillTopic, openTestBed, Reader, type GroupTestBed } from './group-harness.js';
+import { hasProgram } from '../helpers/programs.js';
 
-const hasKcat = (() => {
-  try {
-    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasKcat = hasProgram('kcat');
 
 let bed: GroupTestBed;
 

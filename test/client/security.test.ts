@@ -7,7 +7,7 @@ import { createClient, type ClientOptions } from '../../src/client/client.js';
 import { KafkaClientError } from '../../src/client/errors.js';
 import type { SaslOptions } from '../../src/client/sasl-client.js';
 import { ErrorCode } from '../../src/protocol/index.js';
-import { CLIENT_SUBJECT, hasOpenssl, makeTestCertificates, type TestCertificates } from '../helpers/certs.js';
+import { CLIENT_SUBJECT, brokerTls, hasOpenssl, makeTestCertificates, type TestCertificates } from '../helpers/certs.js';
 
 const haveOpenssl = hasOpenssl();
 if (!haveOpenssl) console.warn('test/client/security.test.ts: openssl not found, TLS client tests skipped');
@@ -22,7 +22,7 @@ describe.skipIf(!haveOpenssl)('client security', () => {
     broker = await startBroker({
       logLevel: 'silent',
       listeners: ['SASL_SSL://127.0.0.1:0', 'SSL://127.0.0.1:0'],
-      tls: { certFile: certs.serverCertFile, keyFile: certs.serverKeyFile, caFile: certs.caFile, clientAuth: 'requested' },
+      tls: brokerTls(certs, 'requested'),
       users: [{ name: 'alice', password: 'alice-secret' }],
       superUsers: ['User:alice', `User:${CLIENT_SUBJECT}`],
     });

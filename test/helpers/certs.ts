@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './batches.js';
+import { hasProgram } from './programs.js';
 
 export interface TestCertificates {
   readonly dir: string;
@@ -41,12 +42,12 @@ export function reissueServerCertificate(certs: TestCertificates, cn: string): v
 export const CLIENT_SUBJECT = 'CN=alice,O=acme';
 
 export function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return hasProgram('openssl', ['version']);
+}
+
+/** The broker's tls setting for these certificates. */
+export function brokerTls(certs: TestCertificates, clientAuth: 'none' | 'requested' | 'required' = 'none') {
+  return { certFile: certs.serverCertFile, keyFile: certs.serverKeyFile, caFile: certs.caFile, clientAuth };
 }
 
 export function makeTestCertificates(): TestCertificates {

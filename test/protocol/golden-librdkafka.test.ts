@@ -2,13 +2,13 @@
 // kcat by scripts/capture-librdkafka-requests.ts), covering the flexible side: ApiVersions v3 and
 // InitProducerId v4 use request header v2 and compact encodings. When kcat is installed, a live
 // section also checks that librdkafka understands OUR responses.
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { decodeRecordBatches } from '../../src/records/decode.js';
 import { decodeRequestBody, encodeRequestFrame, readRequestFrame } from '../../src/protocol/frame.js';
 import type { ApiKey, ProduceRequest } from '../../src/protocol/generated/index.js';
 import { GOLDEN_PRODUCER_ID, GOLDEN_TOPIC, runKcat } from './fake-broker.js';
 import { fromJsonSafe, loadFixture, type GoldenRequest } from './golden.js';
+import { hasProgram } from '../helpers/programs.js';
 
 const fixture = loadFixture<{ librdkafkaVersion: string; requests: GoldenRequest[] }>('librdkafka-requests.json');
 
@@ -65,14 +65,7 @@ describe(`golden request frames from librdkafka ${fixture.librdkafkaVersion}`, (
   });
 });
 
-const hasKcat = ((): boolean => {
-  try {
-    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasKcat = hasProgram('kcat');
 
 describe.skipIf(!hasKcat)('librdkafka (kcat) against a fake broker speaking our codec', () => {
   it('lists the broker and topic from our ApiVersions v3 and Metadata responses', async () => {
