@@ -1,24 +1,52 @@
 // A fresh sluice broker for one test file: `node dist/cli/sluice.cjs broker` as a child process on
-// 127.0.0.1, port 0, in a new temp data dir, settings through SLUICE_* variables. stop() sends
-// SIGTERM and records how it exited: the broker must exit 0 after finishing in-flight work.
+// 127.0.0.1, port 0 for each listener, in a new temp data dir, scalar settings through SLUICE_*
+// variables and the security settings (listeners, TLS, users, ACL defaults) in a config file next
+// to the broker's log. stop() sends SIGTERM and records how it exited: the broker must exit 0
+// after finishing in-flight work.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BrokerExit } from './results.js';
+
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+
+export interface BrokerUser {
+  readonly name: string;
+  readonly password: string;
+  /** Both SCRAM mechanisms (and PLAIN) when absent. */
+  readonly mechanism?: 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+}
+
+/** Kafka's security settings, as sluice's config keys (listeners, tls, users, superUsers, ...). */
+export interface BrokerSecurity {
+  /** One listener per protocol, each on 127.0.0.1 port 0; PLAINTEXT must be among them. */
+  readonly listeners: readonly SecurityProtocol[];
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string | null; readonly clientAuth: 'none' | 'requested' | 'required' };
+  readonly users: readonly BrokerUser[];
+  readonly superUsers: readonly string[];
+  readonly allowEveryoneIfNoAclFound: boolean;
+  /** connections.max.reauth.ms; 0: never. */
+  readonly connectionsMaxReauthMs: number;
+}
 
 export interface BrokerSettings {
   readonly numPartitions: number;
   readonly groupInitialRebalanceDelayMs: number;
   readonly autoCreateTopics: boolean;
-  /** The host Metadata and FindCoordinator tell clients (the listener stays on 127.0.0.1). */
+  /** The host Metadata and FindCoordinator tell clients (the listeners stay on 127.0.0.1). */
   readonly advertisedHost: string;
   readonly logLevel: string;
+  /** null: one PLAINTEXT listener and nothing else, sluice's defaults. */
+  readonly security: BrokerSecurity | null;
 }
 
 export interface ChildBroker {
+  /** advertisedHost:port of the PLAINTEXT listener. */
   readonly bootstrap: string;
   readonly port: number;
+  /** Each listener's advertisedHost:port. */
+  readonly addresses: ReadonlyMap<SecurityProtocol, string>;
   /** Set once the broker exits by itself before stop(). */
   readonly diedEarly: () => string | null;
   stop(): Promise<BrokerExit>;
@@ -37,11 +65,15 @@ export async function startChildBroker(sluiceDir: string, settings: BrokerSettin
     SLUICE_AUTO_CREATE_TOPICS: String(settings.autoCreateTopics),
     SLUICE_ADVERTISED_HOST: settings.advertisedHost,
   };
-  const child = spawn(
-    process.execPath,
-    [join(sluiceDir, 'dist/cli/sluice.cjs'), 'broker', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--log-level', settings.logLevel],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = [join(sluiceDir, 'dist/cli/sluice.cjs'), 'broker', '--data', dataDir, '--log-level', settings.logLevel];
+  if (settings.security === null) args.push('--host', '127.0.0.1', '--port', '0');
+  else {
+    // JSON is YAML; the broker reads lists (listeners, users) from its --config file.
+    const configFile = join(dirname(logFile), 'broker-config.json');
+    writeFileSync(configFile, `${JSON.stringify(securityConfig(settings.security), null, 2)}\n`);
+    args.push('--config', configFile);
+  }
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
@@ -53,10 +85,16 @@ export async function startChildBroker(sluiceDir: string, settings: BrokerSettin
       resolve({ code, signal });
     });
   });
-  const port = await listeningPort(child, exited);
+  const ports = await listeningPorts(child, exited);
+  const port = ports.get('PLAINTEXT');
+  if (port === undefined) {
+    child.kill('SIGKILL');
+    throw new Error(`the broker printed no PLAINTEXT listener (${[...ports.keys()].join(', ')})`);
+  }
   return {
     bootstrap: `${settings.advertisedHost}:${port}`,
     port,
+    addresses: new Map([...ports].map(([protocol, p]) => [protocol, `${settings.advertisedHost}:${p}`])),
     diedEarly: () => early,
     stop: async () => {
       const diedBefore = early;
@@ -69,8 +107,23 @@ export async function startChildBroker(sluiceDir: string, settings: BrokerSettin
   };
 }
 
-/** Waits for "... listening on host:port" on stdout. */
-function listeningPort(child: ChildProcess, exited: Promise<{ code: number | null }>): Promise<number> {
+function securityConfig(security: BrokerSecurity): Record<string, unknown> {
+  return {
+    listeners: security.listeners.map((protocol) => `${protocol}://127.0.0.1:0`),
+    // No caFile key at all when there is none (the config file takes no nulls).
+    ...(security.tls === undefined ? {} : { tls: Object.fromEntries(Object.entries(security.tls).filter(([, value]) => value !== null)) }),
+    users: security.users,
+    superUsers: security.superUsers,
+    allowEveryoneIfNoAclFound: security.allowEveryoneIfNoAclFound,
+    connectionsMaxReauthMs: security.connectionsMaxReauthMs,
+  };
+}
+
+/**
+ * Waits for "... listening on 127.0.0.1:P1, SASL_SSL://127.0.0.1:P2" on stdout (the PLAINTEXT
+ * listener is printed without its name) and returns each listener's port.
+ */
+function listeningPorts(child: ChildProcess, exited: Promise<{ code: number | null }>): Promise<Map<SecurityProtocol, number>> {
   return new Promise((resolve, reject) => {
     let seen = '';
     let settled = false;
@@ -89,8 +142,14 @@ function listeningPort(child: ChildProcess, exited: Promise<{ code: number | nul
     const timer = setTimeout(() => fail(`did not print its address within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
     const onData = (chunk: Buffer): void => {
       seen += chunk.toString();
-      const match = /listening on [^\s:]+:(\d+)/.exec(seen);
-      if (match) settle(() => resolve(Number(match[1])));
+      const match = /listening on ([^\n]+)\n/.exec(seen);
+      if (match === null) return;
+      const ports = new Map<SecurityProtocol, number>();
+      for (const listener of match[1].split(', ')) {
+        const parsed = /^(?:([A-Z_]+):\/\/)?[^\s]+:(\d+)$/.exec(listener.trim());
+        if (parsed !== null) ports.set((parsed[1] ?? 'PLAINTEXT') as SecurityProtocol, Number(parsed[2]));
+      }
+      settle(() => resolve(ports));
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => {

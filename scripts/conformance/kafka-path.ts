@@ -1,6 +1,6 @@
-// A KAFKA_PATH for the suites: <logRoot>/kafka-path/bin/kafka-topics.sh runs the stand-in
-// (kafka-topics.ts) under tsx. librdkafka's tests find it through KAFKA_PATH; kafkajs's adapted
-// addPartitions helper calls it directly.
+// A KAFKA_PATH for the suites: <logRoot>/kafka-path/bin/kafka-topics.sh and kafka-acls.sh run the
+// stand-ins (kafka-topics.ts, kafka-acls.ts) under tsx. librdkafka's tests find them through
+// KAFKA_PATH; kafkajs's adapted addPartitions helper calls kafka-topics.sh directly.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,14 @@ import { fileURLToPath } from 'node:url';
 export function writeKafkaPath(logRoot: string, tsxLoader: string): { kafkaPath: string; kafkaTopics: string } {
   const kafkaPath = join(logRoot, 'kafka-path');
   mkdirSync(join(kafkaPath, 'bin'), { recursive: true });
-  const standIn = fileURLToPath(new URL('./kafka-topics.ts', import.meta.url));
-  const kafkaTopics = join(kafkaPath, 'bin', 'kafka-topics.sh');
-  writeFileSync(kafkaTopics, `#!/bin/sh\nexec "${process.execPath}" --import "${tsxLoader}" "${standIn}" "$@"\n`);
-  chmodSync(kafkaTopics, 0o755);
+  const script = (name: string, standIn: string): string => {
+    const path = join(kafkaPath, 'bin', name);
+    const source = fileURLToPath(new URL(standIn, import.meta.url));
+    writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" --import "${tsxLoader}" "${source}" "$@"\n`);
+    chmodSync(path, 0o755);
+    return path;
+  };
+  const kafkaTopics = script('kafka-topics.sh', './kafka-topics.ts');
+  script('kafka-acls.sh', './kafka-acls.ts');
   return { kafkaPath, kafkaTopics };
 }

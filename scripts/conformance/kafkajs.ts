@@ -1,17 +1,24 @@
 // kafkajs's integration specs against sluice: one jest run per spec file, each against its own
 // fresh broker configured as kafkajs's CI cluster (docker-compose.2_4.yml): num.partitions 2,
-// group.initial.rebalance.delay.ms 0, auto-create on, advertised as localhost. The jest config is
-// kafkajs's own (jest.config.js) except that `testHelpers` maps to kafkajs-test-helpers.cjs, which
-// points the helpers at that broker; KAFKA_VERSION=2.4 as its CI sets it.
+// group.initial.rebalance.delay.ms 0, auto-create on, advertised as localhost; a PLAINTEXT, an SSL
+// and a SASL_SSL listener (its PLAINTEXT_HOST, SSL_HOST and SASL_SSL_HOST on 9092-9094), SASL
+// PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 with the users of testHelpers/kafka/server-jaas.conf
+// (PLAIN) and scripts/createScramCredentials.sh (SCRAM), an authorizer with
+// allow.everyone.if.no.acl.found=true and no super users. Its JKS keystore becomes a certificate
+// made with openssl at the start of the run (the clients do not verify it: rejectUnauthorized
+// false). The jest config is kafkajs's own (jest.config.js) except that `testHelpers` (also when
+// required by relative path) maps to kafkajs-test-helpers.cjs, which points the helpers at that
+// broker; KAFKA_VERSION=2.4 as its CI sets it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startChildBroker } from './broker.js';
+import { startChildBroker, type BrokerSecurity } from './broker.js';
 import { classify, classifySuite, reported } from './classify.js';
 import { gitIdentity, sluiceIdentity } from './git.js';
 import { writeKafkaPath } from './kafka-path.js';
 import type { FileResult, SuiteResult, TestResult } from './results.js';
 import { runProcess } from './run-process.js';
+import { makeSslSetup, type SslSetup } from './ssl.js';
 
 export interface KafkajsOptions {
   readonly checkout: string;
@@ -28,6 +35,32 @@ export interface KafkajsOptions {
 const NUM_PARTITIONS = 2;
 const INITIAL_REBALANCE_DELAY_MS = 0;
 const KAFKA_VERSION = '2.4';
+/**
+ * The users of kafkajs's CI cluster: PLAIN ones from testHelpers/kafka/server-jaas.conf
+ * (user_test, user_bob, user_alice), SCRAM ones from scripts/createScramCredentials.sh (testscram,
+ * a password per mechanism). sluice's PLAIN checks against the same store, so a user without a
+ * mechanism serves PLAIN and both SCRAMs.
+ */
+const USERS: BrokerSecurity['users'] = [
+  { name: 'test', password: 'testtest' },
+  { name: 'bob', password: 'bobbob' },
+  { name: 'alice', password: 'alicealice' },
+  { name: 'testscram', password: 'testtestscram=256', mechanism: 'SCRAM-SHA-256' },
+  { name: 'testscram', password: 'testtestscram=512', mechanism: 'SCRAM-SHA-512' },
+];
+
+function brokerSecurity(ssl: SslSetup): BrokerSecurity {
+  return {
+    listeners: ['PLAINTEXT', 'SSL', 'SASL_SSL'],
+    // KAFKA_SSL_CLIENT_AUTH is not set: Kafka's default ssl.client.auth=none.
+    tls: { certFile: ssl.brokerCert, keyFile: ssl.brokerKey, caFile: null, clientAuth: 'none' },
+    users: USERS,
+    superUsers: [],
+    allowEveryoneIfNoAclFound: true,
+    connectionsMaxReauthMs: 0,
+  };
+}
+
 /** A spec is an integration spec when it reaches a broker through one of these helpers. */
 const BROKER_HELPERS = /\b(createConnectionPool|createConnectionBuilder|createCluster|plainTextBrokers|createTopic|addPartitions|connectionOpts|sslConnectionOpts|saslEntries|saslConnectionOpts|sslBrokers|saslBrokers)\b/;
 
@@ -51,9 +84,10 @@ export async function runKafkajs(options: KafkajsOptions): Promise<SuiteResult> 
   const specs = integration.filter((spec) => options.only.length === 0 || options.only.includes(spec));
   const config = writeJestConfig(options);
   const { kafkaTopics } = writeKafkaPath(options.logRoot, options.tsxLoader);
+  const ssl = makeSslSetup(join(options.logRoot, 'ssl-kafkajs'), 'kafkajs');
   const files: FileResult[] = [];
   for (const [index, spec] of specs.entries()) {
-    const file = await runSpec(spec, options, jest, config, kafkaTopics);
+    const file = await runSpec(spec, options, jest, config, kafkaTopics, ssl);
     files.push(file);
     const count = (o: string): number => file.tests.filter((t) => t.outcome === o).length;
     process.stdout.write(
@@ -69,8 +103,11 @@ export async function runKafkajs(options: KafkajsOptions): Promise<SuiteResult> 
     sluiceCommit: sluiceIdentity(options.sluiceDir),
     settings: [
       `KAFKA_VERSION=${KAFKA_VERSION} (kafkajs CI's), KAFKAJS_DEBUG_PROTOCOL_BUFFERS=1, NODE_ENV=test; jest --runInBand --forceExit per spec file, no retries`,
-      `broker: numPartitions ${NUM_PARTITIONS}, groupInitialRebalanceDelayMs ${INITIAL_REBALANCE_DELAY_MS}, autoCreateTopics true, advertised host localhost`,
-      'testHelpers: kafkajs\'s own, with the broker list, connection options, createTopic and addPartitions pointed at the one broker',
+      `broker: numPartitions ${NUM_PARTITIONS}, groupInitialRebalanceDelayMs ${INITIAL_REBALANCE_DELAY_MS}, autoCreateTopics true, advertised host localhost; ` +
+        'listeners PLAINTEXT, SSL and SASL_SSL (clientAuth none, a certificate made with openssl), users test/testtest, bob/bobbob, alice/alicealice and testscram ' +
+        '(testtestscram=256 for SCRAM-SHA-256, testtestscram=512 for SCRAM-SHA-512), allowEveryoneIfNoAclFound true, no super users, as docker-compose.2_4.yml',
+      'testHelpers: kafkajs\'s own, with the broker lists, connection options (plain, SSL and SASL), createTopic and addPartitions pointed at the one broker\'s listeners; ' +
+        'its socket factory sends what specs address as localhost:9092-9100 to the matching listener',
     ],
     excluded: [{ what: 'spec files that reach no broker (unit specs: protocol encoding, mocks)', count: allSpecs.length - integration.length }],
     files,
@@ -87,17 +124,25 @@ function findSpecs(dir: string): string[] {
   });
 }
 
+/** src/network/connection.spec.js requires '../../testHelpers' by path, the others 'testHelpers'. */
 function usesBroker(checkout: string, spec: string): boolean {
   const text = readFileSync(join(checkout, spec), 'utf8');
-  return /require\(['"]testHelpers['"]\)/.test(text) && BROKER_HELPERS.test(text);
+  return /require\(['"](?:\.\.\/)*testHelpers['"]\)/.test(text) && BROKER_HELPERS.test(text);
 }
 
-async function runSpec(spec: string, options: KafkajsOptions, jest: string, config: string, kafkaTopics: string): Promise<FileResult> {
+async function runSpec(spec: string, options: KafkajsOptions, jest: string, config: string, kafkaTopics: string, ssl: SslSetup): Promise<FileResult> {
   const logDir = join(options.logRoot, 'kafkajs', spec.replace(/\W+/g, '-'));
   mkdirSync(logDir, { recursive: true });
   const broker = await startChildBroker(
     options.sluiceDir,
-    { numPartitions: NUM_PARTITIONS, groupInitialRebalanceDelayMs: INITIAL_REBALANCE_DELAY_MS, autoCreateTopics: true, advertisedHost: 'localhost', logLevel: options.brokerLogLevel },
+    {
+      numPartitions: NUM_PARTITIONS,
+      groupInitialRebalanceDelayMs: INITIAL_REBALANCE_DELAY_MS,
+      autoCreateTopics: true,
+      advertisedHost: 'localhost',
+      logLevel: options.brokerLogLevel,
+      security: brokerSecurity(ssl),
+    },
     join(logDir, 'broker.log'),
   );
   const report = join(logDir, 'jest.json');
@@ -108,6 +153,8 @@ async function runSpec(spec: string, options: KafkajsOptions, jest: string, conf
     NODE_ENV: 'test',
     KAFKAJS_CHECKOUT: options.checkout,
     SLUICE_BOOTSTRAP: broker.bootstrap,
+    SLUICE_SSL_BOOTSTRAP: broker.addresses.get('SSL'),
+    SLUICE_SASL_SSL_BOOTSTRAP: broker.addresses.get('SASL_SSL'),
     SLUICE_KAFKA_TOPICS: kafkaTopics,
     SLUICE_DIR: options.sluiceDir,
   };
@@ -136,12 +183,12 @@ function reportedBy(assertion: JestAssertion, died: string | null): TestResult {
   return reported(name, 'failed', assertion.failureMessages.join('\n') + (died === null ? '' : ` [${died}]`));
 }
 
-/** kafkajs's jest.config.js with `testHelpers` mapped to the stand-in helpers. */
+/** kafkajs's jest.config.js with `testHelpers` (and '../../testHelpers') mapped to the stand-in helpers. */
 function writeJestConfig(options: KafkajsOptions): string {
   const helpers = fileURLToPath(new URL('./kafkajs-test-helpers.cjs', import.meta.url));
   const config = {
     rootDir: options.checkout,
-    moduleNameMapper: { '^testHelpers$': helpers },
+    moduleNameMapper: { '^(\\.\\./)*testHelpers$': helpers },
     setupFilesAfterEnv: ['<rootDir>/testHelpers/setup.js'],
     testPathIgnorePatterns: ['/node_modules/'],
     testRunner: 'jest-circus/runner',

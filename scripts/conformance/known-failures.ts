@@ -1,6 +1,7 @@
 // Failures that have been looked into, with what causes them. A failure listed here still counts
 // as failed; the entry only says why. Entries match the test name (librdkafka) or the spec path and
-// full test name (kafkajs), and optionally the failure message.
+// full test name (kafkajs), and optionally the failure message. An entry with `skipped: true`
+// explains a test the suite skipped because of something sluice answered instead (it stays skipped).
 
 export interface KnownFailure {
   readonly suite: 'librdkafka' | 'kafkajs';
@@ -10,6 +11,8 @@ export interface KnownFailure {
   readonly name?: RegExp;
   /** Only when the failure message matches this too. */
   readonly message?: RegExp;
+  /** Explains a skip by the suite (its skip message matched by `message`), not a failure. */
+  readonly skipped?: true;
   readonly cause: Cause;
   /** What the test expected and what sluice answered. */
   readonly detail: string;
@@ -42,6 +45,33 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
   {
     suite: 'librdkafka', test: '0081_admin', message: /INVALID_CONFIG \(do_test_CreateTopics/, cause: 'feature not built yet',
     detail: 'CreateTopics with delete.retention.ms=900 (a Kafka topic config, used by compaction) answers INVALID_CONFIG "unknown topic config" where Kafka accepts it; the test stops there, so its later subtests (DescribeConfigs, consumer groups, ListOffsets, authorized operations, ...) do not run here (runner log: "CreateTopics result: #1: ...: INVALID_CONFIG: config delete.retention.ms: unknown topic config")',
+  },
+  {
+    suite: 'librdkafka', test: '0097_ssl_verify', message: /Unexpected error event, got: sasl_ssl:.*SSL alert number 40/, cause: 'sluice bug',
+    detail:
+      'SASL_SSL listeners demand a client certificate: with tls.clientAuth required (trivup\'s ssl.client.auth=required), sluice applies it to the SASL_SSL ' +
+      'listener too and refuses a client certificate it does not trust (broker log: "TLS handshake failed", listener SASL_SSL, "peer did not return a ' +
+      'certificate"; client: "SSL handshake failed: ... alert handshake failure: SSL alert number 40", in subtest verify_ok=1, untrusted_client_key=1). ' +
+      'Kafka applies ssl.client.auth to SSL listeners only: ChannelBuilders.create passes sslClientAuthOverride=none for SASL_SSL unless ' +
+      'listener.name.<listener>.ssl.client.auth is set (clients/src/main/java/org/apache/kafka/common/network/ChannelBuilders.java, "SSL client ' +
+      'authentication is enabled in brokers for SASL_SSL only if listener-prefixed config is specified"), and the test expects the connection to succeed',
+  },
+  {
+    suite: 'librdkafka', test: '0097_ssl_verify', message: /Expected _SSL or _ALL_BROKERS_DOWN error codes, got: Local: Broker transport failure/, cause: 'test environment',
+    detail:
+      'timing in the client: the failed handshake (either the broker\'s alert 40 for an untrusted client certificate, which the test accepts, or the ' +
+      'test\'s own verify callback refusing the broker) was detected inside librdkafka\'s first SSL_connect() call, which reports any error as ' +
+      'RD_KAFKA_RESP_ERR__TRANSPORT (rd_kafka_transport_ssl_connect -> rd_kafka_transport_connect_done; the log line lacks the "SSL handshake ' +
+      'failed:" prefix of the handshake path, which reports _SSL). That happens when the broker\'s whole reply is already there as the client ' +
+      'first reads, i.e. the client thread was descheduled for the ~2 ms the broker took (2 shared cores here); the subtest that failed varied ' +
+      'from run to run and the test passed in one of four runs with the same build',
+  },
+  {
+    suite: 'librdkafka', test: '0142_reauthentication', skipped: true, message: /connections\.max\.reauth\.ms/, cause: 'sluice bug',
+    detail:
+      'DescribeConfigs of BROKER 0 does not list connections.max.reauth.ms, though sluice enforces it (connectionsMaxReauthMs 10000 here, as ' +
+      'librdkafka\'s SASL CI job sets it); the test reads it from every broker and skips itself when no broker has it. Kafka lists it ' +
+      '(BrokerSecurityConfigs.CONFIG_DEF, a LONG default 0, part of every broker\'s config); src/broker/handlers/broker-config-view.ts leaves it out',
   },
   // kafkajs
   {
@@ -89,9 +119,9 @@ export function knownExitProblem(suite: KnownFailure['suite'], file: string): st
   return KNOWN_EXIT_PROBLEMS.find((entry) => entry.suite === suite && entry.file === file)?.detail ?? null;
 }
 
-export function knownFailure(suite: KnownFailure['suite'], test: string, message: string, fullName?: string): string | null {
+export function knownFailure(suite: KnownFailure['suite'], test: string, message: string, fullName: string | undefined, outcome: 'failed' | 'skipped by the suite'): string | null {
   for (const entry of KNOWN_FAILURES) {
-    if (entry.suite !== suite) continue;
+    if (entry.suite !== suite || (entry.skipped === true) !== (outcome === 'skipped by the suite')) continue;
     const testMatches = suite === 'librdkafka' ? test.startsWith(entry.test) : test === entry.test && (entry.name === undefined || entry.name.test(fullName ?? ''));
     if (testMatches && (entry.message === undefined || entry.message.test(message))) return `${entry.cause}: ${entry.detail}`;
   }

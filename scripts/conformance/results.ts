@@ -13,7 +13,7 @@ export interface TestResult {
   readonly outcome: Outcome;
   /** Why: the failure message, the not-applicable reason, or the suite's skip reason. */
   readonly reason: string;
-  /** For a failure: its triage (feature not built yet, several brokers, sluice bug ...), when known. */
+  /** For a failure: its triage (feature not built yet, several brokers, sluice bug ...), when known; for a suite's skip, what in sluice made the suite skip. */
   readonly triage?: string;
   /** A test mapped to not applicable that passed anyway (the mapping may be stale). */
   readonly passedAnyway?: boolean;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { classifySuite } from './classify.js';
 import { runKafkajs } from './kafkajs.js';
-import { DEFAULT_KAFKA_VERSION, runLibrdkafka } from './librdkafka.js';
+import { DEFAULT_KAFKA_VERSION, parseSetup, PLAINTEXT, runLibrdkafka } from './librdkafka.js';
 import { renderReport } from './report.js';
 import type { SuiteResult } from './results.js';
 
@@ -14,7 +14,9 @@ const HELP = `Usage: node --import tsx scripts/conformance/run.ts [--librdkafka 
 
 Runs the clients' own test suites against sluice, one fresh broker (a child
 \`node dist/cli/sluice.cjs broker\` on 127.0.0.1, port 0, temp data dir) per test file,
-and writes docs/compatibility.md. Give at least one checkout.
+and writes docs/compatibility.md. Give at least one checkout. Each broker has the listeners,
+users and ACL settings of the suite's own CI cluster (PLAINTEXT, SASL and TLS listeners;
+certificates are made with openssl at the start of the run, so openssl must be installed).
 
   --librdkafka DIR   a librdkafka checkout whose test runner is already built, by
                      librdkafka's own steps: ./configure && make && make -C tests build
@@ -29,6 +31,10 @@ and writes docs/compatibility.md. Give at least one checkout.
   --run-not-applicable  run the librdkafka tests mapped to not applicable too (by default they
                      are not run); any that pass are pointed out as stale mappings.
   --kafka-version V  TEST_KAFKA_VERSION for librdkafka (default ${DEFAULT_KAFKA_VERSION}).
+  --librdkafka-security P[:M]  run librdkafka's test files as clients of protocol P (PLAINTEXT,
+                     SSL, SASL_PLAINTEXT, SASL_SSL) and SASL mechanism M (PLAIN, SCRAM-SHA-256,
+                     SCRAM-SHA-512), like librdkafka's SSL and SASL CI jobs (default PLAINTEXT;
+                     the security tests keep their own setups either way).
   --timeout S        limit per test file in seconds (default 900).
   --out FILE         the report (default docs/compatibility.md; "-" for none).
   --results FILE     also write the raw results as JSON (default <logs>/results.json).
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       'run-not-applicable': { type: 'boolean', default: false },
       'kafka-version': { type: 'string', default: DEFAULT_KAFKA_VERSION },
+      'librdkafka-security': { type: 'string' },
       timeout: { type: 'string', default: '900' },
       out: { type: 'string' },
       results: { type: 'string' },
@@ -84,9 +91,10 @@ async function main(): Promise<void> {
   const resultsFile = values.results ?? join(logRoot, 'results.json');
   const save = (): void => writeFileSync(resultsFile, `${JSON.stringify(suites, null, 2)}\n`);
   const tsxLoader = import.meta.resolve('tsx');
+  const defaultSetup = values['librdkafka-security'] === undefined ? PLAINTEXT : parseSetup(values['librdkafka-security']);
   if (values.librdkafka !== undefined) {
     suites.push(await runLibrdkafka({
-      checkout: resolve(values.librdkafka), sluiceDir, logRoot, only, quick: values.quick, runNotApplicable: values['run-not-applicable'], kafkaVersion: values['kafka-version'], timeoutMs, tsxLoader, brokerLogLevel: values['broker-log-level'],
+      checkout: resolve(values.librdkafka), sluiceDir, logRoot, only, quick: values.quick, runNotApplicable: values['run-not-applicable'], kafkaVersion: values['kafka-version'], timeoutMs, tsxLoader, brokerLogLevel: values['broker-log-level'], defaultSetup,
     }));
     save();
   }
